@@ -1,0 +1,120 @@
+#include "cli/personality.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "cli/crm/shell.h"
+
+namespace paceline::cli {
+
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kVersion = "0.1.0";
+
+crm::Environment ReadEnvironment() {
+  crm::Environment env;
+  for (const char* name : {"PACELINE_CIB", "CIB_file", "PACELINE_SOCKET"}) {
+    if (const char* v = std::getenv(name)) env.vars[name] = v;
+  }
+  env.now = SystemClock().Now();
+  return env;
+}
+
+int RunCrmShell(std::vector<std::string> args) {
+  return crm::RunCrm(args, ReadEnvironment(), std::cout, std::cerr);
+}
+
+// crm_mon: until the status TUI exists (crm_mon issue), the one-shot
+// summary of `crm status`.
+int RunMon(std::vector<std::string> args) {
+  std::vector<std::string> crm_args;
+  for (const auto& a : args) {
+    if (a == "-1" || a == "--one-shot") continue;
+    crm_args.push_back(a);
+  }
+  crm_args.insert(crm_args.begin(), "status");
+  return RunCrmShell(crm_args);
+}
+
+int RunPaceline(int argc, char** argv) {
+  po::options_description global("paceline options");
+  global.add_options()("help,h", "show this help")("version",
+                                                   "print the version");
+  po::options_description hidden;
+  hidden.add_options()("command", po::value<std::string>(), "")(
+      "args", po::value<std::vector<std::string>>(), "");
+  po::positional_options_description pos;
+  pos.add("command", 1).add("args", -1);
+  po::options_description all;
+  all.add(global).add(hidden);
+  po::variables_map vm;
+  try {
+    po::parsed_options parsed = po::command_line_parser(argc, argv)
+                                    .options(all)
+                                    .positional(pos)
+                                    .allow_unregistered()
+                                    .run();
+    po::store(parsed, vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "ERROR: " << e.what() << "\n";
+    return 2;
+  }
+  const char* kUsage =
+      "usage: paceline COMMAND [ARGS...]\n"
+      "commands:\n"
+      "  crm ARGS...   the crm shell (same as running `crm`)\n"
+      "  mon ARGS...   cluster status (same as running `crm_mon`)\n"
+      "  version       print the version\n";
+  if (vm.count("version")) {
+    std::cout << "paceline " << kVersion << "\n";
+    return 0;
+  }
+  if (vm.count("help") && !vm.count("command")) {
+    std::cout << kUsage << global;
+    return 0;
+  }
+  if (!vm.count("command")) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = vm["command"].as<std::string>();
+  // Everything after the command word belongs to the subcommand verbatim.
+  std::vector<std::string> rest;
+  bool after = false;
+  for (int i = 1; i < argc; ++i) {
+    if (after) rest.push_back(argv[i]);
+    if (!after && argv[i] == command) after = true;
+  }
+  if (command == "crm") return RunCrmShell(rest);
+  if (command == "mon") return RunMon(rest);
+  if (command == "version") {
+    std::cout << "paceline " << kVersion << "\n";
+    return 0;
+  }
+  std::cerr << "ERROR: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}
+
+std::string BaseName(const char* path) {
+  std::string s = path ? path : "";
+  size_t slash = s.rfind('/');
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  std::string name = BaseName(argc > 0 ? argv[0] : "paceline");
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  if (name == "crm") return RunCrmShell(args);
+  if (name == "crm_mon") return RunMon(args);
+  return RunPaceline(argc, argv);
+}
+
+}  // namespace paceline::cli
