@@ -33,9 +33,8 @@ void CollectPrimitives(const Configuration& c, std::string_view rsc,
 
 // True if the status entry id ("drbd_pg" or "drbd_pg:1") belongs to prim.
 bool IsInstanceOf(std::string_view id, std::string_view prim) {
-  return id == prim ||
-         (id.size() > prim.size() && StartsWith(id, prim) &&
-          id[prim.size()] == ':');
+  return id == prim || (id.size() > prim.size() && StartsWith(id, prim) &&
+                        id[prim.size()] == ':');
 }
 
 const Resource* CloneAncestor(const Configuration& c, std::string_view rsc) {
@@ -116,8 +115,8 @@ std::vector<Placement> ActivePlacements(const Document& doc,
 
 namespace internal {
 
-Status ApplyResourceEdit(Document& doc, const SetNodeAttribute& edit,
-                         WallTime, std::vector<std::string>& notices) {
+Status ApplyResourceEdit(Document& doc, const SetNodeAttribute& edit, WallTime,
+                         std::vector<std::string>& notices) {
   PL_RETURN_IF_ERROR(RequireNode(doc, edit.node));
   NodeStatus* live = doc.status.FindNode(edit.node);
   if (edit.until_reboot) {
@@ -154,17 +153,16 @@ Status ApplyResourceEdit(Document& doc, const SetNodeAttribute& edit,
   return Status::Ok();
 }
 
-Status ApplyResourceEdit(Document& doc, const MoveResource& edit,
-                         WallTime now, std::vector<std::string>& notices) {
+Status ApplyResourceEdit(Document& doc, const MoveResource& edit, WallTime now,
+                         std::vector<std::string>& notices) {
   Configuration& c = doc.config;
   PL_RETURN_IF_ERROR(RequireResource(doc, edit.rsc));
   const Resource* r = c.FindResource(edit.rsc);
   if (const Resource* clone = CloneAncestor(c, edit.rsc)) {
     return Status::Invalid("cannot move " + Quote(edit.rsc) +
-                           ": it is inside " +
-                           std::string(KindName(*clone)) + " " +
-                           Quote(clone->id) + "; move " + Quote(clone->id) +
-                           " instead");
+                           ": it is inside " + std::string(KindName(*clone)) +
+                           " " + Quote(clone->id) + "; move " +
+                           Quote(clone->id) + " instead");
   }
   std::string node = edit.node;
   bool ban = edit.ban || node.empty();
@@ -176,8 +174,9 @@ Status ApplyResourceEdit(Document& doc, const MoveResource& edit,
   loc.rsc = edit.rsc;
   loc.node = node;
   if (edit.lifetime) {
+    // Whole seconds: that is what the file and the crm syntax keep.
     loc.expires = std::chrono::time_point_cast<WallTime::duration>(
-        now + *edit.lifetime);
+        std::chrono::floor<std::chrono::seconds>(now + *edit.lifetime));
   }
   std::string until =
       loc.expires ? " until " + FormatTimestamp(*loc.expires) : "";
@@ -185,15 +184,15 @@ Status ApplyResourceEdit(Document& doc, const MoveResource& edit,
     loc.id = BanConstraintId(edit.rsc, node);
     loc.score = Score::MinusInfinity();
     EraseConstraint(c, loc.id, nullptr);
-    notices.push_back("INFO: ban constraint " + loc.id + " created: " +
-                      edit.rsc + " will not run on " + node + until +
-                      " (remove it with `crm resource clear " + edit.rsc +
-                      "`)");
+    notices.push_back("INFO: ban constraint " + loc.id +
+                      " created: " + edit.rsc + " will not run on " + node +
+                      until + " (remove it with `crm resource clear " +
+                      edit.rsc + "`)");
   } else {
     loc.id = PreferConstraintId(edit.rsc);
     loc.score = Score::Infinity();
-    loc.role = (r->IsClone() && r->promotable) ? Role::kPromoted
-                                                : Role::kStarted;
+    loc.role =
+        (r->IsClone() && r->promotable) ? Role::kPromoted : Role::kStarted;
     EraseConstraint(c, loc.id, nullptr);
     EraseConstraint(c, BanConstraintId(edit.rsc, node), nullptr);
     notices.push_back("INFO: move constraint " + loc.id + " created for " +
@@ -252,9 +251,8 @@ Status ApplyResourceEdit(Document& doc, const Cleanup& edit, WallTime,
   if (!edit.node.empty()) PL_RETURN_IF_ERROR(RequireNode(doc, edit.node));
   auto matches_rsc = [&](std::string_view id) {
     if (edit.rsc.empty()) return true;
-    return std::any_of(prims.begin(), prims.end(), [&](const auto& p) {
-      return IsInstanceOf(id, p);
-    });
+    return std::any_of(prims.begin(), prims.end(),
+                       [&](const auto& p) { return IsInstanceOf(id, p); });
   };
   auto matches_node = [&](std::string_view n) {
     return edit.node.empty() || n == edit.node;
@@ -264,8 +262,7 @@ Status ApplyResourceEdit(Document& doc, const Cleanup& edit, WallTime,
     if (!matches_node(node.name)) continue;
     for (auto& state : node.resources) {
       if (!matches_rsc(state.id)) continue;
-      if (state.failed || state.fail_count.value() != 0 ||
-          state.last_failure) {
+      if (state.failed || state.fail_count.value() != 0 || state.last_failure) {
         cleaned.insert({state.id, node.name});
       }
       state.failed = false;

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,6 +13,19 @@
 namespace paceline::cib {
 
 namespace {
+
+// "; did you mean IPaddr2?" when an agent differs only in case from one
+// that is installed (the talk writes ocf:heartbeat:IPAddr2).
+std::string SuggestAgent(const std::string& path) {
+  size_t slash = path.rfind('/');
+  std::string dir = path.substr(0, slash), name = path.substr(slash + 1);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string candidate = entry.path().filename().string();
+    if (IEquals(candidate, name)) return "; did you mean " + candidate + "?";
+  }
+  return "";
+}
 
 class Checker {
  public:
@@ -39,6 +53,7 @@ class Checker {
     if (!s.ok()) Error(s.code(), prefix + ": " + s.message());
   }
 
+  void CheckNames(const Attributes& attrs, const std::string& what);
   void IndexIds();
   void CheckNode(const Node& node);
   void CheckResource(const Resource& r);
@@ -60,6 +75,22 @@ class Checker {
   std::unordered_map<std::string_view, const Resource*> parent_;
   std::unordered_set<std::string_view> node_names_;
 };
+
+// Names the crm syntax and the YAML layout can carry: no blanks, no '=',
+// no leading '$' (crm reads "$id=" as an id), no trailing ':' (read as a set
+// id).
+void Checker::CheckNames(const Attributes& attrs, const std::string& what) {
+  for (const auto& a : attrs) {
+    bool bad = a.name.empty() || a.name[0] == '$' || a.name.back() == ':';
+    for (char c : a.name)
+      bad |= (c == '=' || c == ' ' || c == '\t' || c == '\n' || c == '"' ||
+              c == '\'');
+    if (bad) {
+      Error(StatusCode::kSyntax,
+            what + ": invalid attribute name " + Quote(a.name));
+    }
+  }
+}
 
 void Checker::IndexIds() {
   std::unordered_map<std::string_view, std::string_view> ids;  // id -> kind
@@ -101,6 +132,8 @@ void Checker::IndexIds() {
 
 void Checker::CheckNode(const Node& node) {
   const std::string what = "node " + Quote(node.name);
+  CheckNames(node.attributes, what + ": attributes");
+  CheckNames(node.utilization, what + ": utilization");
   bool bad_name = node.name.empty();
   for (char c : node.name) bad_name |= (c == ' ' || c == '\t' || c == ':');
   if (bad_name) Error(StatusCode::kSyntax, what + ": invalid node name");
@@ -123,6 +156,9 @@ void Checker::CheckNode(const Node& node) {
 
 void Checker::CheckResource(const Resource& r) {
   const std::string what = std::string(KindName(r)) + " " + Quote(r.id);
+  CheckNames(r.meta, what + ": meta");
+  CheckNames(r.params, what + ": params");
+  CheckNames(r.utilization, what + ": utilization");
   for (const auto& m : r.meta) {
     ErrorFrom(CheckMetaAttribute(m.name, m.value), what);
   }
@@ -158,7 +194,7 @@ void Checker::CheckPrimitive(const Resource& r) {
   struct stat st;
   if (!path.empty() && stat(path.c_str(), &st) != 0) {
     Warn(what + ": agent " + r.agent.ToString() + " is not installed here (" +
-         path + " not found)");
+         path + " not found)" + SuggestAgent(path));
   }
 }
 
@@ -174,7 +210,11 @@ void Checker::CheckOps(const Resource& r) {
                 "reload, migrate_to, migrate_from, ...)");
       continue;
     }
+    CheckNames(op.attrs, op_what);
     for (const auto& a : op.attrs) {
+      if (a.name == "name") {
+        Error(StatusCode::kSyntax, op_what + ": 'name' is not an op attribute");
+      }
       ErrorFrom(CheckOpAttribute(a.name, a.value), op_what);
     }
     long long interval = 0;
@@ -194,8 +234,9 @@ void Checker::CheckOps(const Resource& r) {
                 (role.empty() ? "" : " and role " + role));
     }
     if (op.name != "monitor" && interval != 0) {
-      Error(StatusCode::kInvalid, op_what + ": only monitor may recur "
-                                            "(expected interval=0)");
+      Error(StatusCode::kInvalid, op_what +
+                                      ": only monitor may recur "
+                                      "(expected interval=0)");
     }
   }
 }
@@ -211,29 +252,41 @@ void Checker::CheckContainer(const Resource& r) {
   if (r.IsGroup() && r.promotable) {
     Error(StatusCode::kInvalid, what + ": only clones can be promotable");
   }
+  // `promotable` is the typed view of how the clone was written: `ms`, or
+  // `clone` with meta promotable=true. Anything else would not survive a
+  // round trip through the crm syntax.
+  if (r.IsClone()) {
+    bool meta = false;
+    const std::string* v = r.meta.Get("promotable");
+    bool meta_true = v && ParseBool(*v, &meta) && meta;
+    if (r.ms_syntax ? !r.promotable : r.promotable != meta_true) {
+      Error(StatusCode::kInvalid,
+            what +
+                ": promotable must be written as `ms` or as meta "
+                "promotable=true");
+    }
+  }
   std::unordered_set<std::string_view> seen;
   for (const auto& child : r.children) {
     if (!seen.insert(child).second) {
-      Error(StatusCode::kConflict,
-            what + ": lists " + Quote(child) + " twice");
+      Error(StatusCode::kConflict, what + ": lists " + Quote(child) + " twice");
       continue;
     }
     auto it = resources_.find(child);
     if (it == resources_.end()) {
-      Error(StatusCode::kNotFound,
-            what + ": unknown resource " + Quote(child));
+      Error(StatusCode::kNotFound, what + ": unknown resource " + Quote(child));
       continue;
     }
     const Resource& c = *it->second;
     if (c.id == r.id) {
       Error(StatusCode::kInvalid, what + ": cannot contain itself");
     } else if (r.IsGroup() && !c.IsPrimitive()) {
-      Error(StatusCode::kInvalid, what + ": member " + Quote(child) +
-                                      " is a " + std::string(KindName(c)) +
+      Error(StatusCode::kInvalid, what + ": member " + Quote(child) + " is a " +
+                                      std::string(KindName(c)) +
                                       "; groups contain only primitives");
     } else if (r.IsClone() && c.IsClone()) {
-      Error(StatusCode::kInvalid, what + ": child " + Quote(child) +
-                                      " is already a clone");
+      Error(StatusCode::kInvalid,
+            what + ": child " + Quote(child) + " is already a clone");
     }
     auto [pit, inserted] = parent_.emplace(c.id, &r);
     if (!inserted) {
@@ -294,8 +347,7 @@ void Checker::CheckReference(std::string_view owner, const std::string& rsc,
                              Role role) {
   const std::string what(owner);
   if (!resources_.count(rsc)) {
-    Error(StatusCode::kNotFound,
-          what + ": unknown resource " + Quote(rsc));
+    Error(StatusCode::kNotFound, what + ": unknown resource " + Quote(rsc));
     return;
   }
   if ((role == Role::kPromoted || role == Role::kUnpromoted) &&
@@ -323,14 +375,18 @@ bool Checker::InPromotable(std::string_view rsc) const {
 }
 
 void Checker::CheckProperties() {
+  CheckNames(config_.properties, "property");
+  CheckNames(config_.rsc_defaults, "rsc_defaults");
+  CheckNames(config_.op_defaults, "op_defaults");
   for (const auto& p : config_.properties) {
     bool known = true;
     Status s = CheckProperty(p.name, p.value, &known);
     if (!s.ok()) {
       Error(s.code(), s.message());
     } else if (!known) {
-      Warn("property " + p.name + ": not a cluster option Paceline knows "
-                                   "(kept as written)");
+      Warn("property " + p.name +
+           ": not a cluster option Paceline knows "
+           "(kept as written)");
     }
   }
 }
@@ -348,6 +404,11 @@ void Checker::CheckDefaults() {
 
 bool IsValidId(std::string_view id) {
   if (id.empty()) return false;
+  // Words the crm grammar reads as section keywords inside a statement.
+  for (std::string_view keyword :
+       {"params", "meta", "utilization", "op", "attributes", "rule"}) {
+    if (IEquals(id, keyword)) return false;
+  }
   auto letter = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
   };

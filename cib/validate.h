@@ -34,7 +34,9 @@ std::vector<Problem> Check(const Configuration& config,
 Status Validate(const Configuration& config);
 
 // True if id is an acceptable object id: [A-Za-z_][A-Za-z0-9_.-]*, which
-// is an XML NCName in practice (no ":" -- crm uses it for roles).
+// is an XML NCName in practice (no ":" -- crm uses it for roles), and not
+// a word the crm grammar reads as a keyword inside a statement (params,
+// meta, utilization, op, attributes, rule).
 bool IsValidId(std::string_view id);
 
 // Value checks shared with the edit layer and the parser's callers.

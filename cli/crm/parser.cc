@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "cib/validate.h"
 #include "cli/crm/parser_internal.h"
 #include "common/strings.h"
 
@@ -46,18 +47,7 @@ bool IsNameValue(std::string_view token) {
   return token.find('=') != std::string_view::npos;
 }
 
-bool IsValidId(std::string_view id) {
-  if (id.empty() || IsSectionKeyword(id)) return false;
-  auto letter = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-  };
-  if (!letter(id[0])) return false;
-  for (char c : id) {
-    bool ok = letter(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
+bool IsValidId(std::string_view id) { return cib::IsValidId(id); }
 
 namespace {
 
