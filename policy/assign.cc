@@ -1,0 +1,252 @@
+// Stage 3, assign: a node (and for promotable clones a role) for every
+// resource, in priority then configuration order.
+//
+// For one resource, as Pacemaker does it: first assign the primaries it is
+// colocated with, and apply those colocations to its scores; then add the
+// preferences of resources colocated with it (its dependents), scaled by
+// score/INFINITY and followed recursively, rolled back if they would leave
+// it nowhere to run; then pick the node with the highest score, ties broken
+// by fewer resources assigned in this run, then the node it is on now, then
+// the node name. A negative score means "cannot run there".
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+
+#include "policy/assign_internal.h"
+
+namespace paceline::policy::internal {
+
+namespace {
+
+std::string Name(const WorkingSet& ws, int node) {
+  return ws.nodes[size_t(node)].name;
+}
+
+bool AnyRunnable(const WorkingSet& ws, const std::vector<Score>& scores) {
+  for (size_t i = 0; i < scores.size(); ++i) {
+    if (ws.nodes[i].Available() && scores[i].value() >= 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Score Scale(Score s, double factor) {
+  if (factor == 1.0) return s;
+  return Score(
+      static_cast<long long>(std::llround(double(s.value()) * factor)));
+}
+
+std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
+                               Role role) {
+  std::vector<bool> out(ws.nodes.size(), false);
+  auto matches = [&](const Rsc& r) {
+    if (r.assigned < 0) return false;
+    if (role == Role::kPromoted || role == Role::kUnpromoted) {
+      return r.next_role == role;
+    }
+    return true;
+  };
+  if (primary.IsClone()) {
+    for (const Rsc* inst : primary.children) {
+      if (matches(*inst)) out[size_t(inst->assigned)] = true;
+    }
+  } else if (matches(primary)) {
+    out[size_t(primary.assigned)] = true;
+  }
+  return out;
+}
+
+void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
+                      std::vector<Score>& scores, const Coloc& c) {
+  if (c.dependent_role == Role::kPromoted) return;  // promotion stage
+  const Rsc& primary = *c.primary;
+  if (primary.provisional) {
+    ws.Note("colocation " + c.id + " is part of a loop; " + primary.id +
+            " was not assigned before " + dependent.id);
+    return;
+  }
+  std::vector<bool> there = PrimaryNodes(ws, primary, c.primary_role);
+  std::string role = c.primary_role == Role::kUnknown
+                         ? ""
+                         : ":" + std::string(cib::RoleName(c.primary_role));
+  for (size_t i = 0; i < scores.size(); ++i) {
+    Score delta;
+    std::string source;
+    if (c.Mandatory() && !there[i]) {
+      delta = Score::MinusInfinity();
+      source = "colocation " + c.id + ": must be with " + primary.id + role;
+    } else if (c.Banned() && there[i]) {
+      delta = Score::MinusInfinity();
+      source = "colocation " + c.id + ": must not be with " + primary.id + role;
+    } else if (!c.Mandatory() && !c.Banned() && there[i]) {
+      delta = c.score;
+      source = "colocation " + c.id + " with " + primary.id + role;
+    } else {
+      continue;
+    }
+    scores[i] += delta;
+    ws.Term(dependent, int(i), delta, source);
+  }
+}
+
+// The dependent's preferences (and, recursively, its own dependents'),
+// scaled by factor, added into `work`.
+void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
+                        double factor, std::vector<Score>& work,
+                        std::unordered_set<const Coloc*>& visited) {
+  for (size_t i = 0; i < work.size(); ++i) {
+    Score d = dependent.scores[i];
+    if (factor < 0 && d.value() < 0) continue;  // no double negatives
+    work[i] += Scale(d, factor);
+  }
+  for (const Coloc* c : dependent.with_this) {
+    if (c->dependent_role == Role::kPromoted ||
+        c->primary_role != Role::kUnknown)
+      continue;
+    if (!visited.insert(c).second) continue;
+    AddDependentScores(ws, *c->dependent,
+                       factor * double(c->score.value()) / cib::kInfinity, work,
+                       visited);
+  }
+}
+
+void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
+                     bool promotable_roles) {
+  for (const Coloc* c : primary.with_this) {
+    bool role_specific = c->primary_role == Role::kPromoted ||
+                         c->primary_role == Role::kUnpromoted;
+    if (role_specific && promotable_roles) continue;  // promotion stage
+    if (c->dependent_role == Role::kPromoted) continue;
+    std::unordered_set<const Coloc*> visited{c};
+    std::vector<Score> work = scores;
+    double factor = double(c->score.value()) / cib::kInfinity;
+    AddDependentScores(ws, *c->dependent, factor, work, visited);
+    if (!AnyRunnable(ws, work)) continue;  // roll back: it would kill us
+    for (size_t i = 0; i < scores.size(); ++i) {
+      if (work[i] == scores[i]) continue;
+      // The dependent's influence on this node, as one term.
+      Score delta = (work[i].IsInfinity() || work[i].IsMinusInfinity())
+                        ? work[i]
+                        : Score(work[i].value() - scores[i].value());
+      ws.Term(
+          primary, int(i), delta,
+          "preference of " + c->dependent->id + " (colocation " + c->id + ")");
+      scores[i] = work[i];
+    }
+  }
+}
+
+int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,
+               const std::vector<bool>* excluded) {
+  int prefer = r.active_on.size() == 1 ? r.active_on[0] : -1;
+  int best = -1;
+  for (size_t k = 0; k < ws.nodes.size(); ++k) {
+    int i = int(k);
+    const NodeInfo& n = ws.nodes[k];
+    if (!n.Available() || scores[k].value() < 0) continue;
+    if (excluded && (*excluded)[k]) continue;
+    if (best < 0) {
+      best = i;
+      continue;
+    }
+    const NodeInfo& b = ws.nodes[size_t(best)];
+    if (scores[k] != scores[size_t(best)]) {
+      if (scores[k] > scores[size_t(best)]) best = i;
+    } else if (n.assigned != b.assigned) {
+      if (n.assigned < b.assigned) best = i;
+    } else if (i == prefer || best == prefer) {
+      if (i == prefer) best = i;
+    } else if (n.name < b.name) {
+      best = i;
+    }
+  }
+  return best;
+}
+
+void Decide(WorkingSet& ws, const Rsc& r, int node,
+            const std::vector<Score>& scores) {
+  if (!ws.graph) return;
+  std::string why;
+  if (node >= 0) {
+    why = "score " + scores[size_t(node)].ToString() + " on " + Name(ws, node);
+    int ties = 0;
+    for (size_t i = 0; i < scores.size(); ++i) {
+      ties += int(i) != node && ws.nodes[i].Available() &&
+              scores[i] == scores[size_t(node)];
+    }
+    if (ties) why += " (tie broken by load, current node, then name)";
+  } else {
+    why = "no available node with a score >= 0";
+  }
+  ws.graph->decisions.push_back(
+      {r.id, node >= 0 ? Name(ws, node) : "", std::move(why)});
+}
+
+void SetAssigned(WorkingSet& ws, Rsc& r, int node, Role role) {
+  r.assigned = node;
+  r.next_role = node >= 0 ? role : Role::kStopped;
+  r.provisional = false;
+  if (node >= 0 && r.IsPrimitive()) ws.nodes[size_t(node)].assigned++;
+}
+
+// Unmanaged and blocked resources stay exactly as they are.
+bool Pinned(const Rsc& r) { return !r.managed || r.blocked; }
+
+void AssignPrimitive(WorkingSet& ws, Rsc& r) {
+  if (!r.provisional) return;
+  if (r.assigning) return;  // a colocation loop: Unpack notes it later
+  r.assigning = true;
+  if (Pinned(r)) {
+    int node = r.active_on.empty() ? -1 : r.active_on[0];
+    SetAssigned(ws, r, node, r.current_role);
+    r.assigning = false;
+    return;
+  }
+  for (Coloc* c : r.this_with) Assign(ws, *c->primary);
+  std::vector<Score> scores = r.scores;
+  for (Coloc* c : r.this_with) ApplyToDependent(ws, r, scores, *c);
+  ApplyDependents(ws, r, scores, false);
+  int node = -1;
+  if (r.failed && r.on_fail == "stop") {
+    ws.Note(r.id + " failed with on-fail=stop: it stays stopped");
+  } else {
+    node = ChooseNode(ws, r, scores, nullptr);
+  }
+  Decide(ws, r, node, scores);
+  SetAssigned(ws, r, node, Role::kStarted);
+  r.assigning = false;
+}
+
+void AssignGroup(WorkingSet& ws, Rsc& g) {
+  if (!g.provisional) return;
+  g.assigning = true;
+  for (Rsc* m : g.children) Assign(ws, *m);
+  g.assigned = g.children.empty() ? -1 : g.children.front()->assigned;
+  g.provisional = false;
+  g.assigning = false;
+}
+
+void Assign(WorkingSet& ws, Rsc& r) {
+  switch (r.variant) {
+    case Variant::kPrimitive:
+      AssignPrimitive(ws, r);
+      break;
+    case Variant::kGroup:
+      AssignGroup(ws, r);
+      break;
+    case Variant::kClone:
+      AssignClone(ws, r);
+      break;
+  }
+}
+
+void AssignResources(WorkingSet& ws) {
+  std::vector<Rsc*> order = ws.top;
+  std::stable_sort(order.begin(), order.end(), [](const Rsc* a, const Rsc* b) {
+    return a->priority > b->priority;
+  });
+  for (Rsc* r : order) Assign(ws, *r);
+}
+
+}  // namespace paceline::policy::internal

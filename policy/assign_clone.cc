@@ -1,0 +1,249 @@
+// Clones: instances placed one by one (those active now first, keeping
+// their node when they may), at most clone-node-max per node; then, for
+// promotable clones, the promotion: each placed instance's promotion score
+// is the agent's master-<rsc> node attribute plus role=Promoted locations
+// plus the preferences of resources colocated with the promoted role; the
+// best promoted-max instances (promoted-node-max per node) are promoted.
+#include <algorithm>
+
+#include "cib/score.h"
+#include "policy/assign_internal.h"
+
+namespace paceline::policy::internal {
+
+namespace {
+
+void Primitives(Rsc* r, std::vector<Rsc*>& out) {
+  if (r->IsPrimitive()) {
+    out.push_back(r);
+    return;
+  }
+  for (Rsc* c : r->children) Primitives(c, out);
+}
+
+// The instance's own terms (stickiness, bans), members' included.
+std::vector<Score> InstanceOwn(const Rsc& inst) {
+  std::vector<Score> own = inst.own_scores;
+  for (const Rsc* m : inst.children) {
+    for (size_t i = 0; i < own.size(); ++i) own[i] += m->own_scores[i];
+  }
+  return own;
+}
+
+void AssignInstance(WorkingSet& ws, Rsc& inst, int node) {
+  if (inst.IsPrimitive()) {
+    SetAssigned(ws, inst, node, Role::kStarted);
+    return;
+  }
+  bool ok = node >= 0;
+  for (Rsc* m : inst.children) {  // a member that cannot run stops the rest
+    ok = ok && m->own_scores[size_t(node)].value() >= 0;
+    SetAssigned(ws, *m, ok ? node : -1, Role::kStarted);
+  }
+  inst.assigned = node;
+  inst.next_role = node >= 0 ? Role::kStarted : Role::kStopped;
+  inst.provisional = false;
+}
+
+const std::string* PromotionAttribute(const WorkingSet& ws, const Rsc& p,
+                                      const NodeInfo& n) {
+  for (const std::string& name :
+       {"master-" + p.id, "master-" + p.primitive_id}) {
+    if (n.status) {
+      if (const auto* v = n.status->attributes.Get(name)) return v;
+    }
+    if (n.config) {
+      if (const auto* v = n.config->attributes.Get(name)) return v;
+    }
+  }
+  return nullptr;
+}
+
+struct Candidate {
+  Rsc* inst;
+  Score score;
+  bool eligible = false;
+  bool promoted_now = false;
+};
+
+// Adds a promotion term; terms from constraints make an instance eligible
+// even without an agent-set score when they are positive.
+void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why,
+             bool from_agent) {
+  c.score += s;
+  if (from_agent || s.value() > 0) c.eligible = true;
+  ws.Term(*c.inst, c.inst->assigned, s, why, true);
+}
+
+void ScoreFromAgent(WorkingSet& ws, Candidate& c) {
+  std::vector<Rsc*> prims;
+  Primitives(c.inst, prims);
+  const NodeInfo& n = ws.nodes[size_t(c.inst->assigned)];
+  for (Rsc* p : prims) {
+    const std::string* v = PromotionAttribute(ws, *p, n);
+    if (!v) continue;
+    auto s = cib::ParseScore(*v);
+    if (!s.ok()) {
+      ws.Note("ignoring promotion score '" + *v + "' of " + p->id + " on " +
+              n.name);
+      continue;
+    }
+    AddTerm(ws, c, *s, "promotion score master-" + p->primitive_id + "=" + *v,
+            true);
+  }
+}
+
+void ScoreFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
+  int node = c.inst->assigned;
+  for (const auto& k : ws.snapshot->config.constraints) {
+    const auto* l = std::get_if<cib::Location>(&k);
+    if (!l || l->role != Role::kPromoted ||
+        l->node != ws.nodes[size_t(node)].name)
+      continue;
+    if (l->expires && *l->expires <= ws.now) continue;
+    Rsc* r = ws.Find(l->rsc);
+    if (r && r != &clone && r->CloneAncestor() != &clone) continue;
+    if (!r) continue;
+    AddTerm(ws, c, l->score, "location " + l->id + " (role Promoted)", false);
+  }
+  for (const Coloc* k : clone.with_this) {  // X with clone:Promoted
+    if (k->primary_role != Role::kPromoted) continue;
+    std::vector<Score> work(ws.nodes.size(), Score());
+    std::unordered_set<const Coloc*> visited{k};
+    AddDependentScores(ws, *k->dependent,
+                       double(k->score.value()) / cib::kInfinity, work,
+                       visited);
+    if (work[size_t(node)].value() == 0) continue;
+    AddTerm(ws, c, work[size_t(node)],
+            "colocation " + k->id + ": " + k->dependent->id +
+                " follows the promoted instance",
+            false);
+  }
+  for (const Coloc* k : clone.this_with) {  // clone:Promoted with X
+    if (k->dependent_role != Role::kPromoted) continue;
+    std::vector<bool> there = PrimaryNodes(ws, *k->primary, k->primary_role);
+    if (k->Mandatory() && !there[size_t(node)]) {
+      AddTerm(ws, c, Score::MinusInfinity(),
+              "colocation " + k->id + ": promoted only with " + k->primary->id,
+              false);
+    } else if (k->Banned() && there[size_t(node)]) {
+      AddTerm(ws, c, Score::MinusInfinity(),
+              "colocation " + k->id + ": never promoted with " + k->primary->id,
+              false);
+    } else if (!k->Mandatory() && !k->Banned() && there[size_t(node)]) {
+      AddTerm(ws, c, k->score, "colocation " + k->id, false);
+    }
+  }
+}
+
+void SetRole(Rsc& inst, Role role) {
+  inst.next_role = role;
+  for (Rsc* m : inst.children) {
+    if (m->assigned >= 0) m->next_role = role;
+  }
+}
+
+void Promote(WorkingSet& ws, Rsc& clone) {
+  std::vector<Candidate> candidates;
+  for (Rsc* inst : clone.children) {
+    if (inst->assigned < 0) continue;
+    Candidate c{inst};
+    std::vector<Rsc*> prims;
+    Primitives(inst, prims);
+    c.promoted_now =
+        !prims.empty() && prims[0]->current_role == Role::kPromoted;
+    bool pinned = std::any_of(prims.begin(), prims.end(),
+                              [](const Rsc* p) { return Pinned(*p); });
+    if (pinned) {
+      SetRole(*inst, c.promoted_now ? Role::kPromoted : Role::kUnpromoted);
+      continue;
+    }
+    ScoreFromAgent(ws, c);
+    ScoreFromConstraints(ws, clone, c);
+    if (clone.target_role == Role::kUnpromoted ||
+        inst->target_role == Role::kUnpromoted) {
+      c.eligible = false;
+    }
+    candidates.push_back(c);
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) {
+                     if (a.eligible != b.eligible) return a.eligible;
+                     if (a.score != b.score) return a.score > b.score;
+                     return a.promoted_now && !b.promoted_now;
+                   });
+  int promoted = 0;
+  std::vector<int> per_node(ws.nodes.size(), 0);
+  for (Rsc* inst : clone.children) {
+    if (inst->assigned >= 0 && inst->next_role == Role::kPromoted) {
+      ++promoted;  // pinned promoted instances count
+      per_node[size_t(inst->assigned)]++;
+    }
+  }
+  for (Candidate& c : candidates) {
+    int node = c.inst->assigned;
+    bool yes = c.eligible && c.score.value() >= 0 &&
+               promoted < clone.promoted_max &&
+               per_node[size_t(node)] < clone.promoted_node_max;
+    SetRole(*c.inst, yes ? Role::kPromoted : Role::kUnpromoted);
+    if (yes) {
+      ++promoted;
+      per_node[size_t(node)]++;
+    }
+    if (ws.graph) {
+      ws.graph->decisions.push_back(
+          {c.inst->id, ws.nodes[size_t(node)].name,
+           std::string(yes ? "promoted" : "not promoted") +
+               ": promotion score " + c.score.ToString() +
+               (c.eligible ? "" : " (no promotion score set)")});
+    }
+  }
+}
+
+}  // namespace
+
+void AssignClone(WorkingSet& ws, Rsc& clone) {
+  if (!clone.provisional || clone.assigning) return;
+  clone.assigning = true;
+  for (Coloc* c : clone.this_with) Assign(ws, *c->primary);
+  std::vector<Score> scores = clone.scores;
+  for (Coloc* c : clone.this_with) ApplyToDependent(ws, clone, scores, *c);
+  ApplyDependents(ws, clone, scores, clone.promotable);
+  std::vector<Rsc*> order;
+  for (int pass = 0; pass < 2; ++pass) {  // active instances first
+    for (Rsc* inst : clone.children) {
+      std::vector<Rsc*> prims;
+      Primitives(inst, prims);
+      bool active = std::any_of(prims.begin(), prims.end(),
+                                [](Rsc* p) { return !p->active_on.empty(); });
+      if (active == (pass == 0)) order.push_back(inst);
+    }
+  }
+  std::vector<bool> full(ws.nodes.size(), false);
+  std::vector<int> per_node(ws.nodes.size(), 0);
+  for (Rsc* inst : order) {
+    std::vector<Rsc*> prims;
+    Primitives(inst, prims);
+    Rsc& lead = prims.empty() ? *inst : *prims[0];
+    int node = -1;
+    if (inst->IsPrimitive() && Pinned(*inst)) {
+      node = inst->active_on.empty() ? -1 : inst->active_on[0];
+      SetAssigned(ws, *inst, node, inst->current_role);
+    } else {
+      std::vector<Score> own = InstanceOwn(*inst);
+      std::vector<Score> mine = scores;
+      for (size_t i = 0; i < mine.size(); ++i) mine[i] += own[i];
+      node = ChooseNode(ws, lead, mine, &full);
+      Decide(ws, *inst, node, mine);
+      AssignInstance(ws, *inst, node);
+    }
+    if (node >= 0 && ++per_node[size_t(node)] >= clone.clone_node_max) {
+      full[size_t(node)] = true;
+    }
+  }
+  if (clone.promotable) Promote(ws, clone);
+  clone.provisional = false;
+  clone.assigning = false;
+}
+
+}  // namespace paceline::policy::internal

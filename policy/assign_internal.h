@@ -1,0 +1,39 @@
+// Private to the assign stage (assign.cc, assign_clone.cc).
+#pragma once
+
+#include <unordered_set>
+#include <vector>
+
+#include "policy/working_set.h"
+
+namespace paceline::policy::internal {
+
+void Assign(WorkingSet& ws, Rsc& r);
+void AssignClone(WorkingSet& ws, Rsc& clone);
+
+// score * factor, saturating; factor 1 keeps +/-INFINITY exact.
+Score Scale(Score s, double factor);
+// Nodes where primary is (after assignment) in role (kUnknown: any role).
+std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
+                               Role role);
+// One colocation applied to a dependent's scores, its primary assigned.
+void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
+                      std::vector<Score>& scores, const Coloc& c);
+// The preferences of the resources colocated with primary, fed back into
+// its scores (role-specific ones skipped when promotable_roles: those feed
+// the promotion scores instead).
+void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
+                     bool promotable_roles);
+void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
+                        double factor, std::vector<Score>& work,
+                        std::unordered_set<const Coloc*>& visited);
+// Best available node with a score >= 0, or -1. `excluded` nodes are
+// skipped (clone-node-max reached).
+int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,
+               const std::vector<bool>* excluded);
+void Decide(WorkingSet& ws, const Rsc& r, int node,
+            const std::vector<Score>& scores);
+void SetAssigned(WorkingSet& ws, Rsc& r, int node, Role role);
+bool Pinned(const Rsc& r);
+
+}  // namespace paceline::policy::internal

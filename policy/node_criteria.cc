@@ -1,0 +1,186 @@
+// Stage 2, node criteria: every resource's score on every node before
+// assignment. Terms, each recorded with its source for `explain`:
+//   - symmetric-cluster=false: nodes without a location are not allowed
+//   - location constraints (role-less or Started; Promoted ones feed the
+//     promotion stage), lifetimes from `crm resource migrate` expire
+//   - node availability (offline, unclean, standby, maintenance)
+//   - stickiness on the node a primitive is active on
+//   - migration-threshold reached (the ban lands on the top-level resource,
+//     as in Pacemaker: a failed group member moves its whole group)
+//   - target-role=Stopped, lost quorum
+// A resource's total is its own terms plus its ancestors'.
+#include <algorithm>
+
+#include "common/strings.h"
+#include "policy/working_set.h"
+
+namespace paceline::policy::internal {
+
+namespace {
+
+struct TermRec {
+  int node;
+  Score score;
+  std::string source;
+};
+
+using Terms = std::unordered_map<const Rsc*, std::vector<TermRec>>;
+
+void AddLocations(WorkingSet& ws, Terms& terms,
+                  std::vector<std::vector<bool>>& located) {
+  for (const auto& k : ws.snapshot->config.constraints) {
+    const auto* l = std::get_if<cib::Location>(&k);
+    if (!l) continue;
+    if (l->role == Role::kPromoted) continue;  // promotion stage
+    if (l->expires && *l->expires <= ws.now) {
+      ws.Note("location " + l->id + " expired at " +
+              cib::FormatTimestamp(*l->expires) + " and is ignored");
+      continue;
+    }
+    Rsc* r = ws.Find(l->rsc);
+    int node = ws.NodeIndex(l->node);
+    if (!r || node < 0) continue;
+    terms[r].push_back({node, l->score, "location " + l->id});
+    located[size_t(r->index)][size_t(node)] = true;
+  }
+}
+
+std::string Unavailability(const NodeInfo& n) {
+  if (n.unclean) return "node " + n.name + " is unclean";
+  if (!n.online) return "node " + n.name + " is offline";
+  if (n.standby) return "node " + n.name + " is in standby";
+  if (n.maintenance) return "node " + n.name + " is in maintenance";
+  return "";
+}
+
+Score FailCount(const WorkingSet& ws, const Rsc& p, const NodeInfo& n,
+                bool* expired) {
+  *expired = false;
+  auto it = n.states.find(p.instance >= 0 && p.CloneAncestor() &&
+                                  p.CloneAncestor()->globally_unique
+                              ? std::string_view(p.id)
+                              : std::string_view(p.primitive_id));
+  if (it == n.states.end()) return Score();
+  const cib::ResourceState& s = *it->second;
+  if (p.failure_timeout && s.last_failure &&
+      *s.last_failure + *p.failure_timeout <= ws.now) {
+    *expired = s.fail_count.value() != 0;
+    return Score();
+  }
+  return s.fail_count;
+}
+
+void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
+  if (p.active_on.size() == 1 && p.stickiness.value() != 0) {
+    terms[&p].push_back(
+        {p.active_on[0], p.stickiness,
+         "stickiness (resource-stickiness=" + p.stickiness.ToString() + ")"});
+  }
+  // Pacemaker bans the top-level resource (a failed group member moves its
+  // group; an anonymous clone avoids the node) unless instances are unique.
+  const Rsc* target = &p;
+  if (!(p.CloneAncestor() && p.CloneAncestor()->globally_unique)) {
+    target = p.Top();
+    if (target->IsClone()) target = &p;  // instances of anonymous clones
+  }
+  for (size_t i = 0; i < ws.nodes.size(); ++i) {
+    bool expired = false;
+    Score count = FailCount(ws, p, ws.nodes[i], &expired);
+    if (expired) {
+      ws.Note("failures of " + p.primitive_id + " on " + ws.nodes[i].name +
+              " expired (failure-timeout)");
+    }
+    if (count.value() > 0 && count >= p.migration_threshold) {
+      terms[target].push_back({int(i), Score::MinusInfinity(),
+                               p.primitive_id + " failed " + count.ToString() +
+                                   " times, migration-threshold=" +
+                                   p.migration_threshold.ToString()});
+    }
+  }
+}
+
+void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
+  bool no_quorum = !ws.snapshot->quorate && ws.no_quorum_policy != "ignore";
+  for (size_t i = 0; i < ws.nodes.size(); ++i) {
+    if (r.target_role == Role::kStopped &&
+        (!r.parent || r.parent->target_role != Role::kStopped)) {
+      terms[&r].push_back(
+          {int(i), Score::MinusInfinity(), "target-role=Stopped"});
+    }
+    if (no_quorum && !r.parent) {
+      bool freeze_here = ws.no_quorum_policy == "freeze";
+      if (!freeze_here) {
+        terms[&r].push_back(
+            {int(i), Score::MinusInfinity(),
+             "no quorum (no-quorum-policy=" + ws.no_quorum_policy + ")"});
+      }
+    }
+  }
+  if (r.IsPrimitive()) AddPrimitiveTerms(ws, r, terms);
+}
+
+// Lost quorum with no-quorum-policy=freeze: nothing new starts; what runs
+// stays where it is.
+void FreezeTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
+  for (size_t i = 0; i < ws.nodes.size(); ++i) {
+    bool here = std::find(p.active_on.begin(), p.active_on.end(), int(i)) !=
+                p.active_on.end();
+    if (!here) {
+      terms[&p].push_back({int(i), Score::MinusInfinity(),
+                           "no quorum (no-quorum-policy=freeze)"});
+    }
+  }
+}
+
+}  // namespace
+
+void ApplyNodeCriteria(WorkingSet& ws) {
+  Terms terms;
+  std::vector<std::vector<bool>> located(
+      ws.resources.size(), std::vector<bool>(ws.nodes.size(), false));
+  AddLocations(ws, terms, located);
+  bool freeze = !ws.snapshot->quorate && ws.no_quorum_policy == "freeze";
+  for (auto& r : ws.resources) {
+    AddResourceTerms(ws, r, terms);
+    if (freeze && r.IsPrimitive()) FreezeTerms(ws, r, terms);
+  }
+  // Totals: parents are built before their children, so one pass in
+  // creation order sees every ancestor's total first.
+  std::unordered_map<const Rsc*, std::vector<bool>> allowed;
+  for (size_t k = 0; k < ws.resources.size(); ++k) {
+    Rsc& r = ws.resources[k];
+    std::vector<bool> ok = r.parent ? allowed[r.parent] : located[k];
+    if (r.parent) {
+      for (size_t i = 0; i < ok.size(); ++i) ok[i] = ok[i] || located[k][i];
+    }
+    allowed[&r] = ok;
+    for (size_t i = 0; i < ws.nodes.size(); ++i) {
+      r.scores[i] = r.parent ? r.parent->scores[i] : Score();
+      std::string why = Unavailability(ws.nodes[i]);
+      if (!r.parent && !why.empty()) {
+        r.scores[i] += Score::MinusInfinity();
+        ws.Term(r, int(i), Score::MinusInfinity(), why);
+      }
+    }
+    auto it = terms.find(&r);
+    if (it != terms.end()) {
+      for (const auto& t : it->second) {
+        r.scores[size_t(t.node)] += t.score;
+        r.own_scores[size_t(t.node)] += t.score;
+        ws.Term(r, t.node, t.score, t.source);
+      }
+    }
+    if (!ws.symmetric) {
+      for (size_t i = 0; i < ws.nodes.size(); ++i) {
+        if (ok[i]) continue;
+        r.scores[i] = Score::MinusInfinity();
+        if (!r.parent) {
+          ws.Term(r, int(i), Score::MinusInfinity(),
+                  "symmetric-cluster=false and no location allows it");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace paceline::policy::internal

@@ -1,0 +1,385 @@
+// Stage 1, unpack: configuration + status -> working set. Builds the node
+// table, the resource tree with clone instances, effective meta attributes,
+// each primitive's current state, and the colocation/order lists with
+// group endpoints resolved the way Pacemaker resolves them.
+#include <algorithm>
+
+#include "common/strings.h"
+#include "policy/working_set.h"
+
+namespace paceline::policy::internal {
+
+namespace {
+
+bool Truthy(const std::string* v) {
+  bool b = false;
+  return v && ParseBool(*v, &b) && b;
+}
+
+const std::string* NodeAttr(const NodeInfo& n, std::string_view name) {
+  if (n.status) {
+    if (const auto* v = n.status->attributes.Get(name)) return v;
+  }
+  return n.config ? n.config->attributes.Get(name) : nullptr;
+}
+
+void UnpackNodes(WorkingSet& ws) {
+  const Snapshot& s = *ws.snapshot;
+  auto add = [&](const std::string& name, const cib::Node* config) {
+    NodeInfo n;
+    n.name = name;
+    n.config = config;
+    n.status = s.status.FindNode(name);
+    if (n.status) {
+      for (const auto& st : n.status->resources) n.states.emplace(st.id, &st);
+      n.online = n.status->state == cib::NodeState::kOnline;
+      n.unclean = n.status->state == cib::NodeState::kUnclean;
+    }
+    n.standby = Truthy(NodeAttr(n, "standby"));
+    n.maintenance = Truthy(NodeAttr(n, "maintenance"));
+    ws.nodes.push_back(std::move(n));
+  };
+  for (const auto& node : s.config.nodes) add(node.name, &node);
+  for (const auto& node : s.status.nodes) {
+    if (!s.config.FindNode(node.name)) add(node.name, nullptr);
+  }
+}
+
+void UnpackOptions(WorkingSet& ws) {
+  const auto& p = ws.snapshot->config.properties;
+  bool b = true;
+  if (const auto* v = p.Get("symmetric-cluster"); v && ParseBool(*v, &b)) {
+    ws.symmetric = b;
+  }
+  if (const auto* v = p.Get("stonith-enabled"); v && ParseBool(*v, &b)) {
+    ws.stonith_enabled = b;
+  }
+  ws.maintenance_mode = Truthy(p.Get("maintenance-mode"));
+  if (const auto* v = p.Get("no-quorum-policy")) {
+    ws.no_quorum_policy = ToLower(*v);
+  }
+  if (const auto* v = p.Get("start-failure-is-fatal"); v && ParseBool(*v, &b)) {
+    ws.start_failure_is_fatal = b;
+  }
+}
+
+// Meta lookup: own config, then ancestors' configs, then rsc_defaults.
+const std::string* Meta(const WorkingSet& ws, const Rsc& r,
+                        std::string_view name) {
+  for (const Rsc* x = &r; x; x = x->parent) {
+    if (x->config) {
+      if (const auto* v = x->config->meta.Get(name)) return v;
+    }
+  }
+  return ws.snapshot->config.rsc_defaults.Get(name);
+}
+
+int MetaInt(const WorkingSet& ws, const Rsc& r,
+            std::initializer_list<std::string_view> names, int fallback) {
+  for (auto name : names) {
+    long long v = 0;
+    const std::string* s = Meta(ws, r, name);
+    if (s && ParseInt64(*s, &v)) return int(v);
+  }
+  return fallback;
+}
+
+void UnpackMeta(WorkingSet& ws, Rsc& r) {
+  r.priority = MetaInt(ws, r, {"priority"}, 0);
+  if (const auto* v = Meta(ws, r, "resource-stickiness")) {
+    if (auto s = cib::ParseScore(*v); s.ok()) r.stickiness = *s;
+  } else if (const auto* v = Meta(ws, r, "stickiness")) {
+    if (auto s = cib::ParseScore(*v); s.ok()) r.stickiness = *s;
+  }
+  if (const auto* v = Meta(ws, r, "migration-threshold")) {
+    if (auto s = cib::ParseScore(*v); s.ok()) {
+      r.migration_threshold = s->value() <= 0 ? Score::Infinity() : *s;
+    }
+  }
+  if (const auto* v = Meta(ws, r, "failure-timeout")) {
+    if (auto d = cib::ParseInterval(*v); d.ok() && d->count() > 0) {
+      r.failure_timeout = *d;
+    }
+  }
+  bool managed = true;
+  if (const auto* v = Meta(ws, r, "is-managed")) ParseBool(*v, &managed);
+  r.managed =
+      managed && !Truthy(Meta(ws, r, "maintenance")) && !ws.maintenance_mode;
+  if (const auto* v = Meta(ws, r, "target-role")) {
+    r.target_role = cib::ParseRole(*v).value_or(Role::kUnknown);
+  }
+  if (r.IsClone()) {
+    r.promotable = r.config->promotable;
+    r.globally_unique = Truthy(r.config->meta.Get("globally-unique"));
+    int nodes = int(ws.nodes.size());
+    r.clone_max = MetaInt(ws, r, {"clone-max"}, nodes);
+    r.clone_node_max = MetaInt(ws, r, {"clone-node-max"}, 1);
+    r.promoted_max = MetaInt(ws, r, {"promoted-max", "master-max"}, 1);
+    r.promoted_node_max =
+        MetaInt(ws, r, {"promoted-node-max", "master-node-max"}, 1);
+  }
+}
+
+Rsc* Build(WorkingSet& ws, const cib::Resource& cfg, Rsc* parent,
+           int instance) {
+  const auto& config = ws.snapshot->config;
+  Rsc& r = ws.resources.emplace_back();
+  r.index = int(ws.resources.size()) - 1;
+  r.config = &cfg;
+  r.parent = parent;
+  r.instance = instance;
+  r.id = instance >= 0 ? cfg.id + ":" + std::to_string(instance) : cfg.id;
+  r.variant = cfg.IsPrimitive() ? Variant::kPrimitive
+              : cfg.IsGroup()   ? Variant::kGroup
+                                : Variant::kClone;
+  if (r.IsPrimitive()) r.primitive_id = cfg.id;
+  if (instance < 0) ws.by_id.emplace(cfg.id, &r);
+  r.scores.assign(ws.nodes.size(), Score());
+  r.own_scores.assign(ws.nodes.size(), Score());
+  UnpackMeta(ws, r);
+  if (r.IsGroup()) {
+    for (const auto& m : cfg.children) {
+      if (const auto* child = config.FindResource(m)) {
+        r.children.push_back(Build(ws, *child, &r, instance));
+      }
+    }
+  } else if (r.IsClone() && !cfg.children.empty()) {
+    if (const auto* child = config.FindResource(cfg.children[0])) {
+      for (int i = 0; i < r.clone_max; ++i) {
+        r.children.push_back(Build(ws, *child, &r, i));
+      }
+    }
+  }
+  return &r;
+}
+
+// Primitives at or under r.
+void Primitives(Rsc* r, std::vector<Rsc*>& out) {
+  if (r->IsPrimitive()) {
+    out.push_back(r);
+    return;
+  }
+  for (Rsc* c : r->children) Primitives(c, out);
+}
+
+// Can the node's view of its resources be trusted? Offline nodes run
+// nothing; an unclean node's resources are assumed stopped only if fencing
+// is disabled (the talk's setting) -- otherwise they are blocked.
+bool CountsAsActive(const WorkingSet& ws, const NodeInfo& n) {
+  return n.online || n.unclean;
+}
+
+// The on-fail of the operation that failed: restart by default; a failed
+// stop cannot be recovered without fencing, so it blocks.
+std::string OnFail(const WorkingSet& ws, const Rsc& p) {
+  for (const auto& op : p.config->ops) {
+    if (op.name != p.failed_action) continue;
+    long long interval = 0;
+    if (const auto* iv = op.attrs.Get("interval")) {
+      if (auto d = cib::ParseInterval(*iv); d.ok()) interval = d->count();
+    }
+    if (interval != p.failed_interval_ms) continue;
+    if (const auto* v = op.attrs.Get("on-fail")) return ToLower(*v);
+  }
+  return p.failed_action == "stop" ? "block" : "restart";
+}
+
+void SetState(WorkingSet& ws, Rsc& p, int node, const cib::ResourceState& s) {
+  const NodeInfo& n = ws.nodes[size_t(node)];
+  if (s.failed) {
+    p.failed = true;
+    p.failed_node = node;
+    for (const auto& f : ws.snapshot->status.failures) {
+      if (f.node == n.name &&
+          (f.resource == s.id || f.resource == p.primitive_id)) {
+        p.failed_action = f.action;
+        p.failed_interval_ms = f.interval_ms;
+      }
+    }
+    p.on_fail = OnFail(ws, p);
+    if (p.on_fail == "ignore") p.failed = false;
+    if (p.on_fail == "block") p.blocked = true;
+  }
+  if (s.role == Role::kStopped || s.role == Role::kUnknown) return;
+  if (n.unclean) {
+    if (ws.stonith_enabled) {
+      p.blocked = true;
+      ws.Note("fencing is not implemented: " + p.id + " on unclean node " +
+              n.name + " is blocked until the node returns");
+    } else {
+      return;  // fencing disabled: assume the node and its resources down
+    }
+  }
+  p.active_on.push_back(node);
+  p.current_role = s.role;
+}
+
+void UnpackStatePrimitive(WorkingSet& ws, Rsc& p) {
+  for (size_t i = 0; i < ws.nodes.size(); ++i) {
+    const NodeInfo& n = ws.nodes[i];
+    if (!n.status || !CountsAsActive(ws, n)) continue;
+    auto it = n.states.find(p.primitive_id);
+    if (it != n.states.end()) SetState(ws, p, int(i), *it->second);
+  }
+}
+
+// Anonymous clone instances are interchangeable: the k-th node where the
+// child is active becomes instance k. Globally unique ones keep "id:N".
+void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
+  int next = 0;
+  for (size_t i = 0; i < ws.nodes.size(); ++i) {
+    const NodeInfo& n = ws.nodes[i];
+    if (!n.status || !CountsAsActive(ws, n)) continue;
+    bool any_active = false;
+    if (clone.globally_unique) {
+      for (Rsc* inst : clone.children) {
+        std::vector<Rsc*> prims;
+        Primitives(inst, prims);
+        for (Rsc* p : prims) {
+          auto it = n.states.find(p->id);  // "id:N"
+          if (it != n.states.end()) SetState(ws, *p, int(i), *it->second);
+        }
+      }
+      continue;
+    }
+    if (next >= int(clone.children.size())) continue;
+    std::vector<Rsc*> prims;
+    Primitives(clone.children[size_t(next)], prims);
+    for (Rsc* p : prims) {
+      auto it = n.states.find(p->primitive_id);
+      if (it == n.states.end()) continue;
+      bool was_active = !p->active_on.empty();
+      SetState(ws, *p, int(i), *it->second);
+      any_active = any_active || (!was_active && !p->active_on.empty());
+    }
+    if (any_active) ++next;
+  }
+}
+
+void UnpackState(WorkingSet& ws) {
+  for (Rsc* top : ws.top) {
+    if (top->IsClone()) {
+      UnpackStateClone(ws, *top);
+      continue;
+    }
+    std::vector<Rsc*> prims;
+    Primitives(top, prims);
+    for (Rsc* p : prims) UnpackStatePrimitive(ws, *p);
+  }
+}
+
+// Group endpoints: a group as dependent acts through its first member; as
+// primary through its last member when mandatory (the whole group must be
+// up), else through its first.
+Rsc* ColocEndpoint(Rsc* r, bool dependent, bool mandatory) {
+  while (r && r->IsGroup() && !r->children.empty()) {
+    r = (dependent || !mandatory) ? r->children.front() : r->children.back();
+  }
+  return r;
+}
+
+// A constraint naming a cloned primitive means its clone.
+Rsc* Resolve(WorkingSet& ws, const std::string& id) {
+  Rsc* r = ws.Find(id);
+  if (r && r->parent && r->parent->IsClone()) return r->parent;
+  return r;
+}
+
+void AddColoc(WorkingSet& ws, Coloc c) {
+  Coloc& stored = ws.colocs.emplace_back(std::move(c));
+  stored.dependent->this_with.push_back(&stored);
+  stored.primary->with_this.push_back(&stored);
+}
+
+void UnpackConstraints(WorkingSet& ws) {
+  for (auto& r : ws.resources) {  // implicit: member i with member i-1
+    if (!r.IsGroup()) continue;
+    for (size_t i = 1; i < r.children.size(); ++i) {
+      AddColoc(ws, {r.id + "-member-" + std::to_string(i), r.children[i],
+                    r.children[i - 1], Score::Infinity()});
+    }
+  }
+  for (const auto& k : ws.snapshot->config.constraints) {
+    if (const auto* c = std::get_if<cib::Colocation>(&k)) {
+      Rsc* dep = Resolve(ws, c->rsc);
+      Rsc* pri = Resolve(ws, c->with_rsc);
+      if (!dep || !pri) continue;  // validated configurations never hit this
+      bool mandatory = c->score.IsInfinity();
+      AddColoc(ws, {c->id, ColocEndpoint(dep, true, mandatory),
+                    ColocEndpoint(pri, false, mandatory), c->score, c->rsc_role,
+                    c->with_rsc_role});
+    } else if (const auto* o = std::get_if<cib::Order>(&k)) {
+      Rsc* first = Resolve(ws, o->first);
+      Rsc* then = Resolve(ws, o->then);
+      if (!first || !then) continue;
+      Ord ord;
+      ord.id = o->id;
+      ord.first = first;
+      ord.then = then;
+      ord.first_action = o->first_action == cib::Action::kUnspecified
+                             ? cib::Action::kStart
+                             : o->first_action;
+      ord.then_action = o->then_action == cib::Action::kUnspecified
+                            ? ord.first_action
+                            : o->then_action;
+      ord.kind = o->EffectiveKind();
+      ord.symmetrical =
+          o->symmetrical.value_or(ord.kind != cib::OrderKind::kSerialize);
+      ws.orders.push_back(ord);
+    }
+  }
+}
+
+}  // namespace
+
+Status Unpack(WorkingSet& ws) {
+  UnpackOptions(ws);
+  UnpackNodes(ws);
+  for (const cib::Resource* top : ws.snapshot->config.TopLevel()) {
+    ws.top.push_back(Build(ws, *top, nullptr, -1));
+  }
+  UnpackState(ws);
+  UnpackConstraints(ws);
+  return Status::Ok();
+}
+
+Rsc* Rsc::CloneAncestor() const {
+  for (Rsc* p = parent; p; p = p->parent) {
+    if (p->IsClone()) return p;
+  }
+  return nullptr;
+}
+
+const Rsc* Rsc::Top() const {
+  const Rsc* r = this;
+  while (r->parent) r = r->parent;
+  return r;
+}
+
+int WorkingSet::NodeIndex(std::string_view name) const {
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i].name == name) return int(i);
+  }
+  return -1;
+}
+
+Rsc* WorkingSet::Find(std::string_view id) {
+  auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : it->second;
+}
+
+void WorkingSet::Term(const Rsc& rsc, int node, Score score, std::string source,
+                      bool promotion) {
+  if (!options->record_scores || !graph) return;
+  graph->scores.push_back({rsc.id, node >= 0 ? nodes[size_t(node)].name : "",
+                           score, std::move(source), promotion});
+}
+
+void WorkingSet::Note(std::string text) {
+  if (graph && std::find(graph->notes.begin(), graph->notes.end(), text) ==
+                   graph->notes.end()) {
+    graph->notes.push_back(std::move(text));
+  }
+}
+
+}  // namespace paceline::policy::internal

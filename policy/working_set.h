@@ -1,0 +1,157 @@
+// Private to policy/: the scheduler's working set, built by Unpack() and
+// refined by the stages in order. Plain data; each stage documents which
+// fields it fills. Node and resource order are deterministic: nodes in
+// configuration order (then status-only nodes), resources in configuration
+// order, clone instances by number.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cib/duration.h"
+#include "cib/model.h"
+#include "policy/policy.h"
+
+namespace paceline::policy::internal {
+
+using cib::Role;
+using cib::Score;
+
+struct NodeInfo {
+  std::string name;
+  bool online = false;   // member of the cluster and clean
+  bool unclean = false;  // lost without being fenced
+  bool standby = false;
+  bool maintenance = false;
+  const cib::NodeStatus* status = nullptr;  // nullptr: no status known
+  const cib::Node* config = nullptr;
+  // The status entries of this node by resource id ("drbd_pg", "ip:1").
+  std::unordered_map<std::string_view, const cib::ResourceState*> states;
+  int assigned = 0;  // resources assigned to it in this run (tie-break)
+  // May new resources be placed here?
+  bool Available() const { return online && !standby && !maintenance; }
+};
+
+enum class Variant { kPrimitive, kGroup, kClone };
+
+struct Rsc;
+
+struct Coloc {
+  std::string id;
+  Rsc* dependent = nullptr;
+  Rsc* primary = nullptr;
+  Score score;
+  Role dependent_role = Role::kUnknown;
+  Role primary_role = Role::kUnknown;
+  bool Mandatory() const { return score.IsInfinity(); }
+  bool Banned() const { return score.IsMinusInfinity(); }
+};
+
+struct Ord {
+  std::string id;
+  Rsc* first = nullptr;
+  cib::Action first_action = cib::Action::kStart;
+  Rsc* then = nullptr;
+  cib::Action then_action = cib::Action::kStart;
+  cib::OrderKind kind = cib::OrderKind::kMandatory;
+  bool symmetrical = true;
+};
+
+// Any resource of the tree: a configured primitive/group/clone, or a clone
+// instance (an instance of a cloned group is a group whose members are
+// instances too: "grp:0" holds "a:0", "b:0").
+struct Rsc {
+  int index = -1;  // position in WorkingSet::resources
+  std::string id;
+  const cib::Resource* config = nullptr;
+  Variant variant = Variant::kPrimitive;
+  Rsc* parent = nullptr;
+  std::vector<Rsc*> children;
+  std::string primitive_id;  // primitives: the configured id (status key)
+  int instance = -1;         // clone instances: the number
+
+  // Effective meta (own, then inherited from ancestors).
+  int priority = 0;
+  Score stickiness;
+  Score migration_threshold = Score::Infinity();
+  std::optional<cib::Millis> failure_timeout;
+  bool managed = true;
+  Role target_role = Role::kUnknown;  // kUnknown: default (Started)
+  // Clones.
+  bool promotable = false;
+  bool globally_unique = false;
+  int clone_max = 0;
+  int clone_node_max = 1;
+  int promoted_max = 1;
+  int promoted_node_max = 1;
+
+  // Current state (unpack). Primitives: where active, in which role.
+  std::vector<int> active_on;  // node indexes
+  Role current_role = Role::kStopped;
+  bool failed = false;
+  int failed_node = -1;
+  std::string failed_action;
+  long long failed_interval_ms = 0;
+  std::string on_fail = "restart";  // of the failed operation
+  bool blocked = false;  // no actions at all (on-fail=block, unclean node)
+
+  // Node criteria: per-node score (index = node index), and the part of it
+  // from this resource's own terms (without its ancestors').
+  std::vector<Score> scores;
+  std::vector<Score> own_scores;
+
+  // Assignment results.
+  bool provisional = true;
+  bool assigning = false;
+  int assigned = -1;  // node index or -1
+  Role next_role = Role::kStopped;
+  Score promotion;  // instances of promotable clones
+
+  std::vector<Coloc*> this_with;  // colocations where this is the dependent
+  std::vector<Coloc*> with_this;  // colocations where this is the primary
+
+  bool IsPrimitive() const { return variant == Variant::kPrimitive; }
+  bool IsGroup() const { return variant == Variant::kGroup; }
+  bool IsClone() const { return variant == Variant::kClone; }
+  // The clone this resource is an instance of (or inside), or nullptr.
+  Rsc* CloneAncestor() const;
+  // Top-level ancestor (itself if top-level).
+  const Rsc* Top() const;
+};
+
+struct WorkingSet {
+  const Snapshot* snapshot = nullptr;
+  const Options* options = nullptr;
+  WallTime now;
+  std::vector<NodeInfo> nodes;
+  std::deque<Rsc> resources;                         // stable addresses
+  std::unordered_map<std::string_view, Rsc*> by_id;  // configured ids
+  std::vector<Rsc*> top;  // top-level, configuration order
+  std::deque<Coloc> colocs;
+  std::vector<Ord> orders;
+  // Cluster options.
+  bool symmetric = true;
+  bool stonith_enabled = true;
+  bool maintenance_mode = false;
+  std::string no_quorum_policy = "stop";
+  bool start_failure_is_fatal = true;
+  // Outputs collected on the way.
+  TransitionGraph* graph = nullptr;
+
+  int NodeIndex(std::string_view name) const;
+  Rsc* Find(std::string_view id);
+  // Records a score term (when asked to) and returns the term's score.
+  void Term(const Rsc& rsc, int node, Score score, std::string source,
+            bool promotion = false);
+  void Note(std::string text);
+};
+
+// The stages, in pipeline order.
+Status Unpack(WorkingSet& ws);
+void ApplyNodeCriteria(WorkingSet& ws);
+void AssignResources(WorkingSet& ws);
+
+}  // namespace paceline::policy::internal
