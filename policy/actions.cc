@@ -201,6 +201,29 @@ int ActionBuilder::Pseudo(const Rsc& collective, Task task) {
   return it->second;
 }
 
+int ActionBuilder::Notify(const Rsc& r, int node, const std::string& type,
+                          const std::string& operation) {
+  if (node >= 0) {
+    int id = Real(r, Task::kNotify, node, "notify");
+    g_.actions[size_t(id)].notify_type = type;
+    g_.actions[size_t(id)].notify_operation = operation;
+    return id;
+  }
+  auto [it, inserted] =
+      notify_pseudo_.emplace(std::tuple{&r, type, operation}, 0);
+  if (!inserted) return it->second;
+  Action a;
+  a.id = int(g_.actions.size());
+  a.task = Task::kNotify;
+  a.pseudo = true;
+  a.resource = r.id;
+  a.notify_type = type;
+  a.notify_operation = operation;
+  g_.actions.push_back(std::move(a));
+  it->second = g_.actions.back().id;
+  return it->second;
+}
+
 bool ActionBuilder::HasPseudo(const Rsc& r, Task task) const {
   return pseudo_.count({&r, task}) > 0;
 }

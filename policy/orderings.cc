@@ -126,7 +126,9 @@ void Implicit(WorkingSet& ws, ActionBuilder& b, const Rsc& r) {
     return;
   }
   if (r.IsGroup()) GroupOrder(b, r);
-  if (r.instance < 0) Milestones(b, r);  // instances share their clone's
+  if (r.instance >= 0) return;  // instances share their clone's milestones
+  Milestones(b, r);
+  if (r.IsClone()) CreateNotifications(ws, b, r);
 }
 
 void ProbesFirst(ActionBuilder& b) {

@@ -49,7 +49,13 @@ struct Action {
   // False when a mandatory predecessor can never run: the action is kept in
   // the graph (so it can be explained) but is never dispatched.
   bool runnable = true;
-  std::string reason;       // why it exists: "move", "recover", "probe", ...
+  std::string reason;  // why it exists: "move", "recover", "probe", ...
+  // Notifications of clones with notify=true (Task::kNotify): the type
+  // ("pre" or "post" on real actions; the pseudo milestones also have
+  // "confirmed-pre" and "confirmed-post") and the operation notified about
+  // ("start", "stop", "promote", "demote").
+  std::string notify_type;
+  std::string notify_operation;
   std::string Key() const;  // "pg_fs_start_0 HA-node1", for logs and DOT
 };
 
