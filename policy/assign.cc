@@ -208,8 +208,11 @@ void AssignPrimitive(WorkingSet& ws, Rsc& r) {
   for (Coloc* c : r.this_with) ApplyToDependent(ws, r, scores, *c);
   ApplyDependents(ws, r, scores, false);
   int node = -1;
+  const std::string* multiple = r.config->meta.Get("multiple-active");
   if (r.failed && r.on_fail == "stop") {
     ws.Note(r.id + " failed with on-fail=stop: it stays stopped");
+  } else if (r.active_on.size() > 1 && multiple && *multiple == "stop_only") {
+    ws.Note(r.id + " is active on several nodes (multiple-active=stop_only)");
   } else {
     node = ChooseNode(ws, r, scores, nullptr);
   }

@@ -212,6 +212,11 @@ void SetState(WorkingSet& ws, Rsc& p, int node, const cib::ResourceState& s) {
   }
   p.active_on.push_back(node);
   p.current_role = s.role;
+  if (n.maintenance) p.managed = false;  // a node in maintenance is left alone
+  if (p.active_on.size() == 2) {
+    const std::string* v = p.config->meta.Get("multiple-active");
+    if (v && *v == "block") p.blocked = true;
+  }
 }
 
 void UnpackStatePrimitive(WorkingSet& ws, Rsc& p) {
