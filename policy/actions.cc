@@ -252,8 +252,62 @@ void ActionBuilder::Block(int id, const std::string& why) {
   a.reason += (a.reason.empty() ? "" : "; ") + why;
 }
 
+namespace {
+
+void PrimitivesUnder(Rsc* r, std::vector<Rsc*>& out) {
+  if (r->IsPrimitive()) {
+    out.push_back(r);
+    return;
+  }
+  for (Rsc* c : r->children) PrimitivesUnder(c, out);
+}
+
+bool Restarts(const ActionBuilder& b, const Rsc& p) {
+  return !b.Of(p, Task::kStop).empty() && !b.Of(p, Task::kStart).empty();
+}
+
+// A mandatory, symmetrical start->start order makes `then` restart when
+// `first` restarts (a database restarts after the filesystem under it).
+// Repeated until nothing changes, so chains restart as a whole.
+void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
+  for (size_t round = 0; round <= ws.orders.size(); ++round) {
+    bool changed = false;
+    for (const Ord& o : ws.orders) {
+      if (o.kind != cib::OrderKind::kMandatory || !o.symmetrical ||
+          o.first_action != cib::Action::kStart ||
+          o.then_action != cib::Action::kStart) {
+        continue;
+      }
+      std::vector<Rsc*> firsts, thens;
+      PrimitivesUnder(o.first, firsts);
+      PrimitivesUnder(o.then, thens);
+      bool restarting = std::any_of(firsts.begin(), firsts.end(),
+                                    [&](Rsc* p) { return Restarts(b, *p); });
+      if (!restarting) continue;
+      for (Rsc* m : thens) {
+        bool steady =
+            m->managed && !m->blocked && m->assigned >= 0 &&
+            m->active_on.size() == 1 && m->active_on[0] == m->assigned &&
+            b.Of(*m, Task::kStop).empty() && b.Of(*m, Task::kStart).empty();
+        if (!steady) continue;
+        StartOn(ws, b, *m, m->assigned, StopOn(b, *m, m->active_on, "restart"),
+                "restart");
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+}
+
+}  // namespace
+
 void CreateActions(WorkingSet& ws, ActionBuilder& b) {
   for (Rsc* r : ws.top) Walk(ws, b, *r);
+  OrderRestarts(ws, b);
+  // Restarts forced by orders can reach into groups.
+  for (auto& r : ws.resources) {
+    if (r.IsGroup()) GroupRestarts(ws, b, r);
+  }
 }
 
 }  // namespace paceline::policy::internal
