@@ -27,8 +27,8 @@ using paceline::cib::Document;
 Document MakeDocument(int n) {
   Document doc;
   for (int i = 1; i <= 3; ++i) {
-    doc.config.nodes.push_back({.name = "node" + std::to_string(i),
-                                .id = unsigned(i)});
+    doc.config.nodes.push_back(
+        {.name = "node" + std::to_string(i), .id = unsigned(i)});
   }
   for (int i = 0; i < n; ++i) {
     paceline::cib::Resource r;
@@ -39,11 +39,11 @@ Document MakeDocument(int n) {
     r.ops.push_back({"start", {{"interval", "0"}, {"timeout", "60s"}}});
     doc.config.resources.push_back(std::move(r));
     if (i % 10 == 9) {
-      doc.config.constraints.push_back(paceline::cib::Location{
-          .id = "loc" + std::to_string(i),
-          .rsc = "rsc" + std::to_string(i),
-          .score = paceline::cib::Score(100),
-          .node = "node1"});
+      doc.config.constraints.push_back(
+          paceline::cib::Location{.id = "loc" + std::to_string(i),
+                                  .rsc = "rsc" + std::to_string(i),
+                                  .score = paceline::cib::Score(100),
+                                  .node = "node1"});
     }
   }
   return doc;
@@ -76,9 +76,16 @@ int main(int argc, char** argv) {
   std::string crm = std::filesystem::path(PACELINE_BIN).parent_path() / "crm";
   for (int i = 0; i < runs; ++i) {
     std::string id = "bench" + std::to_string(i);
-    std::vector<std::string> words = {crm, "--cib", cib, "configure",
-                                      "primitive", id, "ocf:heartbeat:Dummy",
-                                      "op", "monitor", "interval=10s"};
+    std::vector<std::string> words = {crm,
+                                      "--cib",
+                                      cib,
+                                      "configure",
+                                      "primitive",
+                                      id,
+                                      "ocf:heartbeat:Dummy",
+                                      "op",
+                                      "monitor",
+                                      "interval=10s"};
     std::vector<char*> args;
     for (auto& w : words) args.push_back(w.data());
     args.push_back(nullptr);
@@ -98,8 +105,7 @@ int main(int argc, char** argv) {
     r.agent = *paceline::cib::ParseAgentSpec("ocf:heartbeat:Dummy");
     t0 = Clock::now();
     paceline::Status s = store.Update([&](Document& doc) {
-      return paceline::cib::ApplyEdit(doc,
-                                      paceline::cib::DefineObjects{{r}},
+      return paceline::cib::ApplyEdit(doc, paceline::cib::DefineObjects{{r}},
                                       std::chrono::system_clock::now())
           .status();
     });

@@ -24,6 +24,41 @@ namespace {
 
 namespace json = boost::json;
 
+// Where a value sits in the tree, e.g. "configuration.resources[3].ops[0]".
+// A chain of links in the callers' frames, pointing at keys in the tree:
+// the text exists only once an error message needs it, so reading a valid
+// document builds no paths. A link must outlive the links made from it,
+// which holds as long as they live in locals, Fields and arguments.
+class JsonPath {
+ public:
+  JsonPath() = default;  // the top level
+
+  JsonPath Key(std::string_view key) const { return {this, key, kNoIndex}; }
+  JsonPath Index(size_t i) const { return {this, {}, i}; }
+
+  // "" at the top level.
+  std::string Text() const {
+    if (parent_ == nullptr) return "";
+    std::string text = parent_->Text();
+    if (index_ != kNoIndex) return text + "[" + std::to_string(index_) + "]";
+    return text.empty() ? std::string(key_) : text + "." + std::string(key_);
+  }
+  // The subject of a message about the value itself.
+  std::string Where() const {
+    std::string text = Text();
+    return text.empty() ? "top level" : text;
+  }
+
+ private:
+  static constexpr size_t kNoIndex = static_cast<size_t>(-1);
+  JsonPath(const JsonPath* parent, std::string_view key, size_t index)
+      : parent_(parent), key_(key), index_(index) {}
+
+  const JsonPath* parent_ = nullptr;
+  std::string_view key_;
+  size_t index_ = kNoIndex;
+};
+
 std::string Describe(const json::value& v) {
   switch (v.kind()) {
     case json::kind::null:
@@ -54,7 +89,7 @@ Status Expected(const std::string& path, std::string_view what,
 }
 
 // A scalar as text: strings as they are, integers and booleans spelt out.
-Result<std::string> ScalarText(const json::value& v, const std::string& path) {
+Result<std::string> ScalarText(const json::value& v, const JsonPath& path) {
   switch (v.kind()) {
     case json::kind::string:
       return std::string(v.get_string());
@@ -65,11 +100,11 @@ Result<std::string> ScalarText(const json::value& v, const std::string& path) {
     case json::kind::bool_:
       return std::string(v.get_bool() ? "true" : "false");
     default:
-      return Expected(path, "a string", v);
+      return Expected(path.Text(), "a string", v);
   }
 }
 
-Result<long long> IntegerValue(const json::value& v, const std::string& path,
+Result<long long> IntegerValue(const json::value& v, const JsonPath& path,
                                long long min, long long max) {
   long long n = 0;
   bool ok = false;
@@ -84,20 +119,20 @@ Result<long long> IntegerValue(const json::value& v, const std::string& path,
   }
   if (!ok || n < min || n > max) {
     return Expected(
-        path,
+        path.Text(),
         "an integer from " + std::to_string(min) + " to " + std::to_string(max),
         v);
   }
   return n;
 }
 
-Result<bool> BoolValue(const json::value& v, const std::string& path) {
+Result<bool> BoolValue(const json::value& v, const JsonPath& path) {
   if (v.is_bool()) return v.get_bool();
   bool b = false;
   if (v.is_string() && ParseBool(std::string_view(v.get_string()), &b)) {
     return b;
   }
-  return Expected(path, "true or false", v);
+  return Expected(path.Text(), "true or false", v);
 }
 
 // One object of the schema, with its path for error messages.
@@ -107,25 +142,23 @@ class Fields {
 
   // Fails unless v is an object whose keys are all in `allowed` (an empty
   // list allows any key).
-  static Result<Fields> Open(const json::value& v, std::string path,
+  static Result<Fields> Open(const json::value& v, const JsonPath& path,
                              std::initializer_list<std::string_view> allowed) {
-    if (!v.is_object()) return Expected(Where(path), "a map", v);
-    Fields f(v.get_object(), std::move(path));
+    if (!v.is_object()) return Expected(path.Where(), "a map", v);
+    Fields f(v.get_object(), path);
     if (allowed.size() == 0) return f;
     for (const auto& kv : *f.obj_) {
       bool known = false;
       for (std::string_view a : allowed) known = known || kv.key() == a;
       if (!known) {
-        return Bad(Where(f.path_), "unknown key " + Quote(kv.key()));
+        return Bad(path.Where(), "unknown key " + Quote(kv.key()));
       }
     }
     return f;
   }
 
   const json::object& object() const { return *obj_; }
-  std::string Path(std::string_view key) const {
-    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
-  }
+  JsonPath Path(std::string_view key) const { return path_.Key(key); }
   const json::value* Find(std::string_view key) const {
     return obj_->if_contains(key);
   }
@@ -135,7 +168,7 @@ class Fields {
   Status Get(std::string_view key, Need need, const json::value** out) const {
     *out = Find(key);
     if (*out == nullptr && need == kRequired) {
-      return Bad(Where(path_), "missing required key " + Quote(key));
+      return Bad(path_.Where(), "missing required key " + Quote(key));
     }
     return Status::Ok();
   }
@@ -166,17 +199,23 @@ class Fields {
   }
 
   // A text field run through one of the model's parsers, whose message
-  // follows the path.
+  // follows the path. Strings are parsed in place, without a copy.
   template <typename T, typename Parse>
   Status Parsed(std::string_view key, Parse parse, T* out,
                 Need need = kOptional) const {
-    std::string text;
     const json::value* v = nullptr;
     PL_RETURN_IF_ERROR(Get(key, need, &v));
     if (v == nullptr) return Status::Ok();
-    PL_RETURN_IF_ERROR(String(key, &text));
+    std::string spelt;
+    std::string_view text;
+    if (v->is_string()) {
+      text = v->get_string();
+    } else {
+      PL_ASSIGN_OR_RETURN(spelt, ScalarText(*v, Path(key)));
+      text = spelt;
+    }
     auto parsed = parse(text);
-    if (!parsed.ok()) return Bad(Path(key), parsed.status().message());
+    if (!parsed.ok()) return Bad(Path(key).Text(), parsed.status().message());
     *out = std::move(parsed).value();
     return Status::Ok();
   }
@@ -208,26 +247,28 @@ class Fields {
     const json::value* v = nullptr;
     PL_RETURN_IF_ERROR(Get(key, need, &v));
     if (v == nullptr) return Status::Ok();
-    if (!v->is_array()) return Expected(Path(key), "a list", *v);
+    const JsonPath list = Path(key);
+    if (!v->is_array()) return Expected(list.Text(), "a list", *v);
+    out->reserve(out->size() + v->get_array().size());
     size_t i = 0;
     for (const json::value& item : v->get_array()) {
-      std::string path = Path(key) + "[" + std::to_string(i++) + "]";
-      PL_ASSIGN_OR_RETURN(std::string s, ScalarText(item, path));
+      PL_ASSIGN_OR_RETURN(std::string s, ScalarText(item, list.Index(i++)));
       out->push_back(std::move(s));
     }
     return Status::Ok();
   }
 
-  // Calls read(item, path, &element) for each element of the list at key.
+  // Calls read(item, path) for each element of the list at key.
   template <typename T, typename Read>
   Status List(std::string_view key, Read read, std::vector<T>* out) const {
     const json::value* v = Find(key);
     if (v == nullptr) return Status::Ok();
-    if (!v->is_array()) return Expected(Path(key), "a list", *v);
+    const JsonPath list = Path(key);
+    if (!v->is_array()) return Expected(list.Text(), "a list", *v);
+    out->reserve(out->size() + v->get_array().size());
     size_t i = 0;
     for (const json::value& item : v->get_array()) {
-      std::string path = Path(key) + "[" + std::to_string(i++) + "]";
-      PL_ASSIGN_OR_RETURN(T element, read(item, path));
+      PL_ASSIGN_OR_RETURN(T element, read(item, list.Index(i++)));
       out->push_back(std::move(element));
     }
     return Status::Ok();
@@ -237,36 +278,35 @@ class Fields {
   Result<std::string_view> Kind(
       std::initializer_list<std::string_view> kinds) const {
     std::string_view found;
-    std::string names;
     for (std::string_view k : kinds) {
-      names += (names.empty() ? "" : ", ") + std::string(k);
       if (Find(k) == nullptr) continue;
       if (!found.empty()) {
-        return Bad(Where(path_), "has both " + Quote(found) + " and " +
-                                     Quote(k) + " (one kind key per entry)");
+        return Bad(path_.Where(), "has both " + Quote(found) + " and " +
+                                      Quote(k) + " (one kind key per entry)");
       }
       found = k;
     }
     if (found.empty()) {
-      return Bad(Where(path_), "missing the kind key (one of " + names + ")");
+      std::string names;
+      for (std::string_view k : kinds) {
+        names += (names.empty() ? "" : ", ") + std::string(k);
+      }
+      return Bad(path_.Where(), "missing the kind key (one of " + names + ")");
     }
     return found;
   }
 
  private:
-  Fields(const json::object& obj, std::string path)
-      : obj_(&obj), path_(std::move(path)) {}
-  static std::string Where(const std::string& path) {
-    return path.empty() ? "top level" : path;
-  }
+  Fields(const json::object& obj, const JsonPath& path)
+      : obj_(&obj), path_(path) {}
 
   const json::object* obj_;
-  std::string path_;
+  JsonPath path_;
 };
 
 constexpr Fields::Need kRequired = Fields::kRequired;
 
-Result<Node> ReadNode(const json::value& v, const std::string& path) {
+Result<Node> ReadNode(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(
       Fields f, Fields::Open(v, path,
                              {"name", "id", "type", "description", "attributes",
@@ -284,7 +324,7 @@ Result<Node> ReadNode(const json::value& v, const std::string& path) {
 }
 
 // An op is a flat map: its name, then its attributes as written.
-Result<Operation> ReadOperation(const json::value& v, const std::string& path) {
+Result<Operation> ReadOperation(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields f, Fields::Open(v, path, {}));
   Operation op;
   PL_RETURN_IF_ERROR(f.String("name", &op.name, kRequired));
@@ -308,7 +348,7 @@ Status ReadClone(const Fields& f, Resource* r) {
   const bool has_child = f.Find("child") != nullptr;
   const bool has_children = f.Find("children") != nullptr;
   if (has_child && has_children) {
-    return Status::Corrupt(f.Path("children") +
+    return Status::Corrupt(f.Path("children").Text() +
                            ": a clone has either 'child' or 'children'");
   }
   if (has_children) {
@@ -323,7 +363,7 @@ Status ReadClone(const Fields& f, Resource* r) {
 }
 
 // The keys a resource entry may hold depend on its kind key.
-Result<Fields> OpenResource(const json::value& v, const std::string& path,
+Result<Fields> OpenResource(const json::value& v, const JsonPath& path,
                             std::string_view kind) {
   if (kind == "primitive") {
     return Fields::Open(v, path,
@@ -338,7 +378,7 @@ Result<Fields> OpenResource(const json::value& v, const std::string& path,
       {kind, "description", "child", "children", "promotable", "meta"});
 }
 
-Result<Resource> ReadResource(const json::value& v, const std::string& path) {
+Result<Resource> ReadResource(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields any, Fields::Open(v, path, {}));
   PL_ASSIGN_OR_RETURN(std::string_view kind,
                       any.Kind({"primitive", "group", "clone", "ms"}));
@@ -358,7 +398,7 @@ Result<Resource> ReadResource(const json::value& v, const std::string& path) {
   return r;
 }
 
-Result<Location> ReadLocation(const json::value& v, const std::string& path) {
+Result<Location> ReadLocation(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields f,
                       Fields::Open(v, path,
                                    {"location", "rsc", "role", "score", "node",
@@ -374,8 +414,7 @@ Result<Location> ReadLocation(const json::value& v, const std::string& path) {
   return l;
 }
 
-Result<Colocation> ReadColocation(const json::value& v,
-                                  const std::string& path) {
+Result<Colocation> ReadColocation(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields f,
                       Fields::Open(v, path,
                                    {"colocation", "score", "rsc", "rsc-role",
@@ -402,7 +441,7 @@ Result<Action> ParseActionField(std::string_view text) {
                          " (expected start, stop, promote or demote)");
 }
 
-Result<Order> ReadOrder(const json::value& v, const std::string& path) {
+Result<Order> ReadOrder(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(
       Fields f, Fields::Open(v, path,
                              {"order", "kind", "score", "first", "first-action",
@@ -424,8 +463,7 @@ Result<Order> ReadOrder(const json::value& v, const std::string& path) {
   return o;
 }
 
-Result<Constraint> ReadConstraint(const json::value& v,
-                                  const std::string& path) {
+Result<Constraint> ReadConstraint(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields any, Fields::Open(v, path, {}));
   PL_ASSIGN_OR_RETURN(std::string_view kind,
                       any.Kind({"location", "colocation", "order"}));
@@ -442,7 +480,7 @@ Result<Constraint> ReadConstraint(const json::value& v,
 }
 
 Result<Configuration> ReadConfiguration(const json::value& v,
-                                        const std::string& path) {
+                                        const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields f,
                       Fields::Open(v, path,
                                    {"properties", "rsc_defaults", "op_defaults",
@@ -458,7 +496,7 @@ Result<Configuration> ReadConfiguration(const json::value& v,
 }
 
 Result<ResourceState> ReadResourceState(const json::value& v,
-                                        const std::string& path) {
+                                        const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields f, Fields::Open(v, path,
                                              {"id", "role", "failed",
                                               "fail-count", "last-failure"}));
@@ -478,8 +516,7 @@ Result<NodeState> ParseNodeStateField(std::string_view text) {
                          " (expected online, offline, unclean or pending)");
 }
 
-Result<NodeStatus> ReadNodeStatus(const json::value& v,
-                                  const std::string& path) {
+Result<NodeStatus> ReadNodeStatus(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(
       Fields f,
       Fields::Open(v, path, {"name", "state", "attributes", "resources"}));
@@ -492,8 +529,7 @@ Result<NodeStatus> ReadNodeStatus(const json::value& v,
   return ns;
 }
 
-Result<FailedAction> ReadFailure(const json::value& v,
-                                 const std::string& path) {
+Result<FailedAction> ReadFailure(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(
       Fields f, Fields::Open(v, path,
                              {"resource", "node", "action", "interval-ms", "rc",
@@ -513,8 +549,7 @@ Result<FailedAction> ReadFailure(const json::value& v,
   return fa;
 }
 
-Result<ClusterStatus> ReadStatus(const json::value& v,
-                                 const std::string& path) {
+Result<ClusterStatus> ReadStatus(const json::value& v, const JsonPath& path) {
   PL_ASSIGN_OR_RETURN(Fields f,
                       Fields::Open(v, path, {"dc", "nodes", "failures"}));
   ClusterStatus s;
@@ -530,7 +565,7 @@ Result<ClusterStatus> ReadStatus(const json::value& v,
 // (a test fixture, a first configuration) needs only what it uses.
 Result<Document> DocumentFromJson(const boost::json::value& tree) {
   PL_ASSIGN_OR_RETURN(Fields f,
-                      Fields::Open(tree, "",
+                      Fields::Open(tree, JsonPath(),
                                    {"admin_epoch", "epoch", "num_updates",
                                     "configuration", "status"}));
   Document doc;
@@ -540,10 +575,11 @@ Result<Document> DocumentFromJson(const boost::json::value& tree) {
   PL_RETURN_IF_ERROR(
       f.Integer("num_updates", 0, LLONG_MAX, &doc.versions.num_updates));
   if (const json::value* c = f.Find("configuration")) {
-    PL_ASSIGN_OR_RETURN(doc.config, ReadConfiguration(*c, "configuration"));
+    PL_ASSIGN_OR_RETURN(doc.config,
+                        ReadConfiguration(*c, f.Path("configuration")));
   }
   if (const json::value* s = f.Find("status")) {
-    PL_ASSIGN_OR_RETURN(doc.status, ReadStatus(*s, "status"));
+    PL_ASSIGN_OR_RETURN(doc.status, ReadStatus(*s, f.Path("status")));
   }
   return doc;
 }

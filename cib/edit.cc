@@ -61,8 +61,8 @@ void DefineProperties(Configuration& c, const PropertySet& set,
         name = d.name;
         notices.push_back("notice: property " + p.name +
                           " is deprecated; set " +
-                          std::string(SectionName(section)) + " " + name +
-                          "=" + p.value + " instead");
+                          std::string(SectionName(section)) + " " + name + "=" +
+                          p.value + " instead");
       }
     }
     SectionOf(c, section).Set(name, p.value);
@@ -81,8 +81,7 @@ std::string ExistingKind(const Configuration& c, std::string_view id) {
 template <typename T>
 Status Upsert(std::vector<T>& items, T value, LoadMode mode,
               const std::string& id, std::string_view kind,
-              const Configuration& c,
-              std::string (*key)(const T&)) {
+              const Configuration& c, std::string (*key)(const T&)) {
   auto it = std::find_if(items.begin(), items.end(),
                          [&](const T& x) { return key(x) == id; });
   if (it != items.end() && mode == LoadMode::kUpdate) {
@@ -109,8 +108,7 @@ Status DefineOne(Configuration& c, const ConfigObject& object, LoadMode mode,
                  std::vector<std::string>& notices) {
   if (const auto* node = std::get_if<Node>(&object)) {
     if (c.FindNode(node->name) && mode != LoadMode::kUpdate) {
-      return Status::Conflict("node " + Quote(node->name) +
-                              " already exists");
+      return Status::Conflict("node " + Quote(node->name) + " already exists");
     }
     return Upsert(c.nodes, *node, LoadMode::kUpdate, node->name, "node", c,
                   &NodeKey);
@@ -120,8 +118,7 @@ Status DefineOne(Configuration& c, const ConfigObject& object, LoadMode mode,
       return Status::Conflict(std::string(KindName(*r)) + " " + Quote(r->id) +
                               ": id already used by a constraint");
     }
-    return Upsert(c.resources, *r, mode, r->id, KindName(*r), c,
-                  &ResourceKey);
+    return Upsert(c.resources, *r, mode, r->id, KindName(*r), c, &ResourceKey);
   }
   if (const auto* k = std::get_if<Constraint>(&object)) {
     const std::string& id = ConstraintId(*k);
@@ -178,27 +175,27 @@ Status ApplyDelete(Document& doc, const DeleteObjects& edit) {
   std::unordered_set<std::string> doomed;
   std::unordered_set<std::string> doomed_nodes;
   for (const auto& id : edit.ids) {
-    bool object = !edit.nodes_only &&
-                  (c.FindResource(id) || c.FindConstraint(id));
+    bool object =
+        !edit.nodes_only && (c.FindResource(id) || c.FindConstraint(id));
     if (object) {
       doomed.insert(id);
     } else if (c.FindNode(id)) {
       doomed_nodes.insert(id);
     } else {
-      return Status::NotFound(
-          "cannot delete " + Quote(id) +
-          (edit.nodes_only ? ": no such node"
-                           : ": no such resource, constraint or node"));
+      return Status::NotFound("cannot delete " + Quote(id) +
+                              (edit.nodes_only
+                                   ? ": no such node"
+                                   : ": no such resource, constraint or node"));
     }
   }
   for (const auto& k : c.constraints) {
     if (doomed.count(ConstraintId(k))) continue;
     for (const auto& rsc : ConstraintResources(k)) {
       if (!doomed.count(rsc)) continue;
-      return Status::Conflict(
-          "cannot delete " + Quote(rsc) + ": " +
-          std::string(ConstraintKindName(k)) + " " + Quote(ConstraintId(k)) +
-          " refers to it (delete the constraint first)");
+      return Status::Conflict("cannot delete " + Quote(rsc) + ": " +
+                              std::string(ConstraintKindName(k)) + " " +
+                              Quote(ConstraintId(k)) +
+                              " refers to it (delete the constraint first)");
     }
   }
   for (const auto& id : edit.ids) {
@@ -215,17 +212,17 @@ Status ApplyDelete(Document& doc, const DeleteObjects& edit) {
           parent->children.begin(), parent->children.end(),
           [&](const std::string& m) { return doomed.count(m) > 0; });
       if (all_doomed) {
-        return Status::Conflict("cannot delete " + Quote(id) +
-                                ": group " + Quote(parent->id) +
+        return Status::Conflict("cannot delete " + Quote(id) + ": group " +
+                                Quote(parent->id) +
                                 " would be left empty (delete it too)");
       }
     }
     if (!edit.force) {
       for (const auto& p : ActivePlacements(doc, id)) {
-        return Status::Conflict(
-            "cannot delete " + Quote(id) + ": it is running on " + p.node +
-            " (stop it first with `crm resource stop " + id +
-            "`, or use --force)");
+        return Status::Conflict("cannot delete " + Quote(id) +
+                                ": it is running on " + p.node +
+                                " (stop it first with `crm resource stop " +
+                                id + "`, or use --force)");
       }
     }
   }

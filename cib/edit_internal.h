@@ -13,8 +13,8 @@ Status ApplyDelete(Document& doc, const DeleteObjects& edit);
 // SetNodeAttribute, MoveResource, ClearMove, SetResourceMeta, Cleanup.
 Status ApplyResourceEdit(Document& doc, const SetNodeAttribute& edit,
                          WallTime now, std::vector<std::string>& notices);
-Status ApplyResourceEdit(Document& doc, const MoveResource& edit,
-                         WallTime now, std::vector<std::string>& notices);
+Status ApplyResourceEdit(Document& doc, const MoveResource& edit, WallTime now,
+                         std::vector<std::string>& notices);
 Status ApplyResourceEdit(Document& doc, const ClearMove& edit, WallTime now,
                          std::vector<std::string>& notices);
 Status ApplyResourceEdit(Document& doc, const SetResourceMeta& edit,

@@ -116,20 +116,23 @@ Result<AgentSpec> ParseAgentSpec(std::string_view text) {
   std::vector<std::string> parts = Split(text, ':');
   const std::string what = "agent " + Quote(text);
   if (parts.size() < 2) {
-    return Status::Syntax(what + " needs a class (expected ocf:PROVIDER:TYPE"
-                                 " or lsb:NAME)");
+    return Status::Syntax(what +
+                          " needs a class (expected ocf:PROVIDER:TYPE"
+                          " or lsb:NAME)");
   }
   AgentSpec spec;
   spec.standard = ToLower(parts[0]);
   if (spec.standard == "ocf") {
     if (parts.size() != 3) {
-      return Status::Syntax(what + " needs a provider (expected "
-                                   "ocf:PROVIDER:TYPE, e.g. ocf:heartbeat:IPaddr2)");
+      return Status::Syntax(what +
+                            " needs a provider (expected "
+                            "ocf:PROVIDER:TYPE, e.g. ocf:heartbeat:IPaddr2)");
     }
     spec.provider = parts[1];
     spec.type = parts[2];
     if (!SafeAgentName(spec.provider)) {
-      return Status::Syntax(what + ": invalid provider " + Quote(spec.provider));
+      return Status::Syntax(what + ": invalid provider " +
+                            Quote(spec.provider));
     }
   } else if (spec.standard == "lsb" || spec.standard == "systemd" ||
              spec.standard == "service" || spec.standard == "stonith") {

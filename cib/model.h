@@ -167,7 +167,7 @@ std::vector<std::string> ConstraintResources(const Constraint& c);
 
 struct Node {
   std::string name;
-  unsigned id = 0;  // 0: not set
+  unsigned id = 0;   // 0: not set
   std::string type;  // "" or member/ping/remote as written
   std::string description;
   Attributes attributes;  // permanent node attributes, e.g. standby=on
@@ -230,11 +230,11 @@ struct FailedAction {
   std::string node;
   std::string action;  // start, stop, monitor, ...
   long long interval_ms = 0;
-  int rc = 0;            // OCF exit code
-  std::string status;    // "error", "timeout", ...
-  std::string reason;    // exit reason or rc meaning
+  int rc = 0;          // OCF exit code
+  std::string status;  // "error", "timeout", ...
+  std::string reason;  // exit reason or rc meaning
   WallTime at{};
-  std::string output;    // the agent's last output lines
+  std::string output;  // the agent's last output lines
   friend bool operator==(const FailedAction&, const FailedAction&) = default;
 };
 

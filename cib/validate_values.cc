@@ -115,11 +115,11 @@ Status CheckProperty(std::string_view name, std::string_view value,
     return BadValue(kWhat, name, value,
                     "default, utilization, minimal or balanced");
   }
-  if (OneOf(name, {"cluster-recheck-interval", "dc-deadtime",
-                   "stonith-timeout", "election-timeout", "shutdown-escalation",
+  if (OneOf(name, {"cluster-recheck-interval", "dc-deadtime", "stonith-timeout",
+                   "election-timeout", "shutdown-escalation",
                    "join-integration-timeout", "join-finalization-timeout",
-                   "transition-delay", "shutdown-lock-limit",
-                   "fence-reaction", "priority-fencing-delay"})) {
+                   "transition-delay", "shutdown-lock-limit", "fence-reaction",
+                   "priority-fencing-delay"})) {
     if (name == "fence-reaction") return Status::Ok();
     return CheckIntervalValue(kWhat, name, value);
   }
@@ -139,19 +139,19 @@ Status CheckProperty(std::string_view name, std::string_view value,
                     "none, migrate-on-red, only-green, progressive or custom");
   }
   // Properties Pacemaker itself maintains or that carry free text.
-  *known = OneOf(name, {"dc-version", "cluster-infrastructure", "cluster-name",
-                        "last-lrm-refresh", "stonith-action",
-                        "stonith-watchdog-timeout", "node-health-base",
-                        "node-health-green", "node-health-yellow",
-                        "node-health-red", "cluster-ipc-limit",
-                        "load-threshold", "stonith-max-attempts"});
+  *known = OneOf(
+      name, {"dc-version", "cluster-infrastructure", "cluster-name",
+             "last-lrm-refresh", "stonith-action", "stonith-watchdog-timeout",
+             "node-health-base", "node-health-green", "node-health-yellow",
+             "node-health-red", "cluster-ipc-limit", "load-threshold",
+             "stonith-max-attempts"});
   return Status::Ok();
 }
 
 bool IsKnownOperation(std::string_view name) {
-  return OneOf(name, {"start", "stop", "monitor", "promote", "demote",
-                      "notify", "migrate_to", "migrate_from", "reload",
-                      "reload-agent", "meta-data", "validate-all", "status"});
+  return OneOf(name, {"start", "stop", "monitor", "promote", "demote", "notify",
+                      "migrate_to", "migrate_from", "reload", "reload-agent",
+                      "meta-data", "validate-all", "status"});
 }
 
 Status CheckOpAttribute(std::string_view name, std::string_view value) {

@@ -3,10 +3,9 @@
 // (same tree, same bytes), so a human can edit and diff the file.
 #pragma once
 
+#include <boost/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "common/status.h"
 

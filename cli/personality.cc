@@ -1,12 +1,12 @@
 #include "cli/personality.h"
 
+#include <boost/program_options.hpp>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
 #include "cli/crm/shell.h"
+#include "cli/simulate.h"
 
 namespace paceline::cli {
 
@@ -70,6 +70,7 @@ int RunPaceline(int argc, char** argv) {
       "commands:\n"
       "  crm ARGS...   the crm shell (same as running `crm`)\n"
       "  mon ARGS...   cluster status (same as running `crm_mon`)\n"
+      "  simulate ...  what the scheduler would do (simulate --help)\n"
       "  version       print the version\n";
   if (vm.count("version")) {
     std::cout << "paceline " << kVersion << "\n";
@@ -93,6 +94,9 @@ int RunPaceline(int argc, char** argv) {
   }
   if (command == "crm") return RunCrmShell(rest);
   if (command == "mon") return RunMon(rest);
+  if (command == "simulate") {
+    return RunSimulate(rest, ReadEnvironment(), std::cout, std::cerr);
+  }
   if (command == "version") {
     std::cout << "paceline " << kVersion << "\n";
     return 0;

@@ -54,6 +54,9 @@ void CreateActions(WorkingSet& ws, ActionBuilder& b);
 // Pre/post notifications around each phase of clones with notify=true.
 void CreateNotifications(WorkingSet& ws, ActionBuilder& b, const Rsc& clone);
 void CreateOrderings(WorkingSet& ws, ActionBuilder& b);
+// Unrunnability along mandatory edges and to mandatory colocation
+// dependents, to a fixed point.
+void PropagateBlocking(WorkingSet& ws, ActionBuilder& b);
 // Final placements, after runnability is known.
 void RecordPlacements(WorkingSet& ws, ActionBuilder& b);
 

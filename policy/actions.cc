@@ -7,6 +7,7 @@
 
 #include "cib/duration.h"
 #include "policy/action_builder.h"
+#include "policy/assign_internal.h"
 
 namespace paceline::policy::internal {
 
@@ -254,20 +255,12 @@ void ActionBuilder::Block(int id, const std::string& why) {
 
 namespace {
 
-void PrimitivesUnder(Rsc* r, std::vector<Rsc*>& out) {
-  if (r->IsPrimitive()) {
-    out.push_back(r);
-    return;
-  }
-  for (Rsc* c : r->children) PrimitivesUnder(c, out);
-}
-
-bool Restarts(const ActionBuilder& b, const Rsc& p) {
-  return !b.Of(p, Task::kStop).empty() && !b.Of(p, Task::kStart).empty();
+bool Starts(const ActionBuilder& b, const Rsc& p) {
+  return !b.Of(p, Task::kStart).empty();
 }
 
 // A mandatory, symmetrical start->start order makes `then` restart when
-// `first` restarts (a database restarts after the filesystem under it).
+// `first` (re)starts: a database restarts after the filesystem under it.
 // Repeated until nothing changes, so chains restart as a whole.
 void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
   for (size_t round = 0; round <= ws.orders.size(); ++round) {
@@ -282,7 +275,7 @@ void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
       PrimitivesUnder(o.first, firsts);
       PrimitivesUnder(o.then, thens);
       bool restarting = std::any_of(firsts.begin(), firsts.end(),
-                                    [&](Rsc* p) { return Restarts(b, *p); });
+                                    [&](Rsc* p) { return Starts(b, *p); });
       if (!restarting) continue;
       for (Rsc* m : thens) {
         bool steady =

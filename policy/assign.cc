@@ -139,27 +139,37 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
 
 int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,
                const std::vector<bool>* excluded) {
-  int prefer = r.active_on.size() == 1 ? r.active_on[0] : -1;
+  auto usable = [&](size_t k) {
+    return ws.nodes[k].Available() && scores[k].value() >= 0 &&
+           !(excluded && (*excluded)[k]);
+  };
+  int current = r.active_on.size() == 1 ? r.active_on[0] : -1;
   int best = -1;
   for (size_t k = 0; k < ws.nodes.size(); ++k) {
+    if (!usable(k)) continue;
     int i = int(k);
-    const NodeInfo& n = ws.nodes[k];
-    if (!n.Available() || scores[k].value() < 0) continue;
-    if (excluded && (*excluded)[k]) continue;
     if (best < 0) {
       best = i;
       continue;
     }
+    const NodeInfo& n = ws.nodes[k];
     const NodeInfo& b = ws.nodes[size_t(best)];
     if (scores[k] != scores[size_t(best)]) {
       if (scores[k] > scores[size_t(best)]) best = i;
     } else if (n.assigned != b.assigned) {
       if (n.assigned < b.assigned) best = i;
-    } else if (i == prefer || best == prefer) {
-      if (i == prefer) best = i;
+    } else if (i == current || best == current) {
+      if (i == current) best = i;
     } else if (n.name < b.name) {
       best = i;
     }
+  }
+  // As Pacemaker 2.1: with a positive best score (or for a clone instance,
+  // any score) a tie goes to the node the resource is on now, before load.
+  if (best >= 0 && current >= 0 && current != best && usable(size_t(current)) &&
+      scores[size_t(current)] == scores[size_t(best)] &&
+      (scores[size_t(best)].value() > 0 || r.instance >= 0)) {
+    best = current;
   }
   return best;
 }
@@ -244,12 +254,88 @@ void Assign(WorkingSet& ws, Rsc& r) {
   }
 }
 
+void PrimitivesUnder(Rsc* r, std::vector<Rsc*>& out) {
+  if (r->IsPrimitive()) {
+    out.push_back(r);
+    return;
+  }
+  for (Rsc* c : r->children) PrimitivesUnder(c, out);
+}
+
+bool WillRun(const Rsc& r, bool promoted) {
+  std::vector<Rsc*> prims;
+  PrimitivesUnder(const_cast<Rsc*>(&r), prims);
+  return std::any_of(prims.begin(), prims.end(), [&](const Rsc* p) {
+    return p->assigned >= 0 && (!promoted || p->next_role == Role::kPromoted);
+  });
+}
+
+namespace {
+
+bool Unassign(WorkingSet& ws, Rsc& p, const std::string& why) {
+  if (p.assigned < 0 || Pinned(p)) return false;
+  p.assigned = -1;
+  p.next_role = Role::kStopped;
+  ws.Note(p.id + " cannot run: " + why);
+  return true;
+}
+
+// What an unassignment takes with it: the `then` of a mandatory order
+// whose `first` will not run (or be promoted), and the dependents of a
+// mandatory colocation whose primary is gone. Repeated to a fixed point.
+bool BlockRound(WorkingSet& ws) {
+  bool changed = false;
+  for (const Ord& o : ws.orders) {
+    bool blocks = o.kind == cib::OrderKind::kMandatory &&
+                  (o.first_action == cib::Action::kStart ||
+                   o.first_action == cib::Action::kPromote);
+    if (!blocks || WillRun(*o.first, o.first_action == cib::Action::kPromote)) {
+      continue;
+    }
+    std::vector<Rsc*> thens;
+    PrimitivesUnder(o.then, thens);
+    for (Rsc* p : thens) {
+      // A `then` that is not running keeps its assignment: its start stays
+      // in the graph, unrunnable, so the summary can say why. One that runs
+      // must stop.
+      if (p->active_on.empty()) continue;
+      changed |= Unassign(ws, *p,
+                          "order " + o.id + ": " + o.first->id + " cannot " +
+                              std::string(cib::ActionName(o.first_action)));
+    }
+  }
+  for (const Coloc& c : ws.colocs) {
+    bool hard = c.Mandatory() || c.Banned();
+    if (!hard || c.dependent_role == Role::kPromoted) continue;
+    std::vector<bool> there = PrimaryNodes(ws, *c.primary, c.primary_role);
+    std::vector<Rsc*> deps;
+    PrimitivesUnder(c.dependent, deps);
+    for (Rsc* d : deps) {
+      if (d->assigned < 0 || there[size_t(d->assigned)] == c.Mandatory()) {
+        continue;
+      }
+      // Colocation loops assign one side before the other can see it;
+      // what still breaks a hard colocation does not run.
+      changed |= Unassign(ws, *d,
+                          "colocation " + c.id + ": " +
+                              (c.Mandatory() ? "needs " : "excludes ") +
+                              c.primary->id);
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
 void AssignResources(WorkingSet& ws) {
   std::vector<Rsc*> order = ws.top;
   std::stable_sort(order.begin(), order.end(), [](const Rsc* a, const Rsc* b) {
     return a->priority > b->priority;
   });
   for (Rsc* r : order) Assign(ws, *r);
+  size_t limit = ws.orders.size() + ws.colocs.size() + 1;
+  for (size_t round = 0; round < limit && BlockRound(ws); ++round) {
+  }
 }
 
 }  // namespace paceline::policy::internal

@@ -101,7 +101,7 @@ void ScoreFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
         l->node != ws.nodes[size_t(node)].name)
       continue;
     if (l->expires && *l->expires <= ws.now) continue;
-    Rsc* r = ws.Find(l->rsc);
+    Rsc* r = ws.Resolve(l->rsc);
     if (r && r != &clone && r->CloneAncestor() != &clone) continue;
     if (!r) continue;
     AddTerm(ws, c, l->score, "location " + l->id + " (role Promoted)", false);
@@ -113,11 +113,21 @@ void ScoreFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
     AddDependentScores(ws, *k->dependent,
                        double(k->score.value()) / cib::kInfinity, work,
                        visited);
-    if (work[size_t(node)].value() == 0) continue;
-    AddTerm(ws, c, work[size_t(node)],
-            "colocation " + k->id + ": " + k->dependent->id +
-                " follows the promoted instance",
-            false);
+    Score delta = work[size_t(node)];
+    if (delta.value() == 0) continue;
+    std::string why = "colocation " + k->id + ": " + k->dependent->id +
+                      " follows the promoted instance";
+    // As Pacemaker: a dependent's aversion may lower an instance's score
+    // but not below 1 when it was positive (stopping PGServer must not
+    // demote drbd; a PGServer banned from node 1 moves the promotion to
+    // node 2), and does not touch a score that was not positive.
+    if ((c.score + delta).value() < 0) {
+      if (c.score.value() <= 0) continue;
+      ws.Term(*c.inst, node, delta, why + " (score clamped to 1)", true);
+      c.score = Score(1);
+      continue;
+    }
+    AddTerm(ws, c, delta, why, false);
   }
   for (const Coloc* k : clone.this_with) {  // clone:Promoted with X
     if (k->dependent_role != Role::kPromoted) continue;
@@ -164,6 +174,11 @@ void Promote(WorkingSet& ws, Rsc& clone) {
         inst->target_role == Role::kUnpromoted) {
       c.eligible = false;
     }
+    if (!ws.snapshot->quorate && ws.no_quorum_policy == "freeze" &&
+        !c.promoted_now) {
+      c.eligible = false;  // nothing new is promoted without quorum
+      ws.Note(inst->id + " cannot be promoted without quorum");
+    }
     candidates.push_back(c);
   }
   std::stable_sort(candidates.begin(), candidates.end(),
@@ -209,14 +224,24 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   std::vector<Score> scores = clone.scores;
   for (Coloc* c : clone.this_with) ApplyToDependent(ws, clone, scores, *c);
   ApplyDependents(ws, clone, scores, clone.promotable);
+  // Instances that can stay where they are go first, then the other active
+  // ones, then the rest: a displaced instance must not take the node of one
+  // that could have stayed (that would restart a healthy instance).
+  auto rank = [&](Rsc* inst) {
+    std::vector<Rsc*> prims;
+    Primitives(inst, prims);
+    int node = -1;
+    for (Rsc* p : prims) {
+      if (!p->active_on.empty()) node = p->active_on[0];
+    }
+    if (node < 0) return 2;
+    Score here = scores[size_t(node)] + InstanceOwn(*inst)[size_t(node)];
+    return ws.nodes[size_t(node)].Available() && here.value() >= 0 ? 0 : 1;
+  };
   std::vector<Rsc*> order;
-  for (int pass = 0; pass < 2; ++pass) {  // active instances first
+  for (int pass = 0; pass < 3; ++pass) {
     for (Rsc* inst : clone.children) {
-      std::vector<Rsc*> prims;
-      Primitives(inst, prims);
-      bool active = std::any_of(prims.begin(), prims.end(),
-                                [](Rsc* p) { return !p->active_on.empty(); });
-      if (active == (pass == 0)) order.push_back(inst);
+      if (rank(inst) == pass) order.push_back(inst);
     }
   }
   std::vector<bool> full(ws.nodes.size(), false);

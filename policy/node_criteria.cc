@@ -22,6 +22,7 @@ struct TermRec {
   int node;
   Score score;
   std::string source;
+  bool location = false;
 };
 
 using Terms = std::unordered_map<const Rsc*, std::vector<TermRec>>;
@@ -37,10 +38,10 @@ void AddLocations(WorkingSet& ws, Terms& terms,
               cib::FormatTimestamp(*l->expires) + " and is ignored");
       continue;
     }
-    Rsc* r = ws.Find(l->rsc);
+    Rsc* r = ws.Resolve(l->rsc);
     int node = ws.NodeIndex(l->node);
     if (!r || node < 0) continue;
-    terms[r].push_back({node, l->score, "location " + l->id});
+    terms[r].push_back({node, l->score, "location " + l->id, true});
     located[size_t(r->index)][size_t(node)] = true;
   }
 }
@@ -116,6 +117,12 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
       }
     }
   }
+  if (r.orphan) {
+    for (size_t i = 0; i < ws.nodes.size(); ++i) {
+      terms[&r].push_back(
+          {int(i), Score::MinusInfinity(), "instance beyond clone-max"});
+    }
+  }
   if (r.IsPrimitive()) AddPrimitiveTerms(ws, r, terms);
 }
 
@@ -145,7 +152,10 @@ void ApplyNodeCriteria(WorkingSet& ws) {
     if (freeze && r.IsPrimitive()) FreezeTerms(ws, r, terms);
   }
   // Totals: parents are built before their children, so one pass in
-  // creation order sees every ancestor's total first.
+  // creation order sees every ancestor's total first. A group's locations
+  // count once, through its first member (Pacemaker resets them to 0 for
+  // the others, which still follow through the group's colocation chain).
+  std::vector<std::vector<Score>> without_locations(ws.resources.size());
   std::unordered_map<const Rsc*, std::vector<bool>> allowed;
   for (size_t k = 0; k < ws.resources.size(); ++k) {
     Rsc& r = ws.resources[k];
@@ -154,19 +164,33 @@ void ApplyNodeCriteria(WorkingSet& ws) {
       for (size_t i = 0; i < ok.size(); ++i) ok[i] = ok[i] || located[k][i];
     }
     allowed[&r] = ok;
+    const std::vector<Score>* base = nullptr;
+    if (r.parent) {
+      bool first =
+          r.parent->children.empty() || r.parent->children.front() == &r;
+      base = (r.parent->IsGroup() && !first)
+                 ? &without_locations[size_t(r.parent->index)]
+                 : &r.parent->scores;
+    }
     for (size_t i = 0; i < ws.nodes.size(); ++i) {
-      r.scores[i] = r.parent ? r.parent->scores[i] : Score();
+      r.scores[i] = base ? (*base)[i] : Score();
       std::string why = Unavailability(ws.nodes[i]);
       if (!r.parent && !why.empty()) {
         r.scores[i] += Score::MinusInfinity();
         ws.Term(r, int(i), Score::MinusInfinity(), why);
       }
     }
+    std::vector<Score>& plain = without_locations[k];
+    plain = r.scores;
     auto it = terms.find(&r);
     if (it != terms.end()) {
       for (const auto& t : it->second) {
         r.scores[size_t(t.node)] += t.score;
         r.own_scores[size_t(t.node)] += t.score;
+        // Bans are never reset: every member of a group avoids the node.
+        if (!t.location || t.score.IsMinusInfinity()) {
+          plain[size_t(t.node)] += t.score;
+        }
         ws.Term(r, t.node, t.score, t.source);
       }
     }
@@ -174,6 +198,7 @@ void ApplyNodeCriteria(WorkingSet& ws) {
       for (size_t i = 0; i < ws.nodes.size(); ++i) {
         if (ok[i]) continue;
         r.scores[i] = Score::MinusInfinity();
+        plain[i] = Score::MinusInfinity();
         if (!r.parent) {
           ws.Term(r, int(i), Score::MinusInfinity(),
                   "symmetric-cluster=false and no location allows it");

@@ -9,6 +9,7 @@
 #include <queue>
 
 #include "policy/action_builder.h"
+#include "policy/assign_internal.h"
 
 namespace paceline::policy::internal {
 
@@ -161,16 +162,6 @@ std::vector<int> Beginning(ActionBuilder& b, const Rsc& r, Task t) {
   return {b.Pseudo(r, t)};
 }
 
-// Will r be active (in the role the task leads to) after the transition?
-bool WillRun(const Rsc& r, Task t) {
-  std::vector<const Rsc*> prims;
-  Primitives(&r, prims);
-  return std::any_of(prims.begin(), prims.end(), [&](const Rsc* p) {
-    if (p->assigned < 0) return false;
-    return t != Task::kPromote || p->next_role == Role::kPromoted;
-  });
-}
-
 void Constraint(WorkingSet& ws, ActionBuilder& b, const Ord& o) {
   bool mandatory = o.kind == cib::OrderKind::kMandatory;
   Task first = TaskOf(o.first_action), then = TaskOf(o.then_action);
@@ -181,7 +172,7 @@ void Constraint(WorkingSet& ws, ActionBuilder& b, const Ord& o) {
   }
   // An order whose first cannot happen blocks its mandatory then.
   if (mandatory && (first == Task::kStart || first == Task::kPromote) &&
-      !WillRun(*o.first, first)) {
+      !WillRun(*o.first, first == Task::kPromote)) {
     for (int y : afters) {
       b.Block(y, "order " + o.id + ": " + o.first->id + " cannot " +
                      std::string(TaskName(first)));
@@ -225,6 +216,44 @@ void ActionBuilder::PropagateRunnable() {
       }
       if (--indegree[size_t(then)] == 0) ready.push(then);
     }
+  }
+}
+
+namespace {
+
+bool AllBlocked(ActionBuilder& b, const std::vector<int>& ids) {
+  return !ids.empty() && std::none_of(ids.begin(), ids.end(), [&](int id) {
+    return b.graph().actions[size_t(id)].runnable;
+  });
+}
+
+// A dependent cannot start with a mandatory primary whose start (or
+// promotion, for a role) cannot happen: Pacemaker blocks it too.
+bool BlockDependents(WorkingSet& ws, ActionBuilder& b) {
+  bool changed = false;
+  for (const Coloc& c : ws.colocs) {
+    if (!c.Mandatory() || c.dependent_role == Role::kPromoted) continue;
+    Task needed =
+        c.primary_role == Role::kPromoted ? Task::kPromote : Task::kStart;
+    std::vector<int> primary = Under(b, *c.primary, needed);
+    if (!AllBlocked(b, primary)) continue;
+    for (int id : Under(b, *c.dependent, Task::kStart)) {
+      if (!b.graph().actions[size_t(id)].runnable) continue;
+      b.Block(id, "colocation " + c.id + ": " + c.primary->id + " cannot " +
+                      std::string(TaskName(needed)));
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+}  // namespace
+
+void PropagateBlocking(WorkingSet& ws, ActionBuilder& b) {
+  size_t limit = ws.colocs.size() + 1;
+  for (size_t round = 0; round < limit; ++round) {
+    b.PropagateRunnable();
+    if (!BlockDependents(ws, b)) break;
   }
 }
 

@@ -22,7 +22,7 @@ Result<TransitionGraph> Schedule(const Snapshot& snapshot,
   internal::CreateActions(ws, builder);
   internal::CreateOrderings(ws, builder);
   PL_RETURN_IF_ERROR(ValidateGraph(graph));
-  builder.PropagateRunnable();
+  internal::PropagateBlocking(ws, builder);
   internal::RecordPlacements(ws, builder);
   return graph;
 }

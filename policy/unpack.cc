@@ -86,10 +86,13 @@ int MetaInt(const WorkingSet& ws, const Rsc& r,
 
 void UnpackMeta(WorkingSet& ws, Rsc& r) {
   r.priority = MetaInt(ws, r, {"priority"}, 0);
-  if (const auto* v = Meta(ws, r, "resource-stickiness")) {
-    if (auto s = cib::ParseScore(*v); s.ok()) r.stickiness = *s;
-  } else if (const auto* v = Meta(ws, r, "stickiness")) {
-    if (auto s = cib::ParseScore(*v); s.ok()) r.stickiness = *s;
+  const std::string* sticky = Meta(ws, r, "resource-stickiness");
+  if (!sticky) sticky = Meta(ws, r, "stickiness");
+  if (!sticky) {  // the old cluster property (the talk sets it)
+    sticky = ws.snapshot->config.properties.Get("default-resource-stickiness");
+  }
+  if (sticky) {
+    if (auto s = cib::ParseScore(*sticky); s.ok()) r.stickiness = *s;
   }
   if (const auto* v = Meta(ws, r, "migration-threshold")) {
     if (auto s = cib::ParseScore(*v); s.ok()) {
@@ -186,7 +189,10 @@ std::string OnFail(const WorkingSet& ws, const Rsc& p) {
 
 void SetState(WorkingSet& ws, Rsc& p, int node, const cib::ResourceState& s) {
   const NodeInfo& n = ws.nodes[size_t(node)];
-  if (s.failed) {
+  bool active = s.role != Role::kStopped && s.role != Role::kUnknown;
+  // A failed entry that is not active (a start that failed there) only
+  // matters through its fail count; recovery is for what still runs.
+  if (s.failed && active) {
     p.failed = true;
     p.failed_node = node;
     for (const auto& f : ws.snapshot->status.failures) {
@@ -247,7 +253,16 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
       }
       continue;
     }
-    if (next >= int(clone.children.size())) continue;
+    if (next >= int(clone.children.size())) {
+      // More copies active than clone-max allows: an orphan instance, so
+      // that every extra copy is stopped in this one transition.
+      Rsc* orphan = Build(ws, *clone.children[0]->config, &clone, next);
+      std::vector<Rsc*> all;
+      Primitives(orphan, all);
+      orphan->orphan = true;
+      for (Rsc* p : all) p->orphan = true;
+      clone.children.push_back(orphan);
+    }
     std::vector<Rsc*> prims;
     Primitives(clone.children[size_t(next)], prims);
     for (Rsc* p : prims) {
@@ -283,13 +298,6 @@ Rsc* ColocEndpoint(Rsc* r, bool dependent, bool mandatory) {
   return r;
 }
 
-// A constraint naming a cloned primitive means its clone.
-Rsc* Resolve(WorkingSet& ws, const std::string& id) {
-  Rsc* r = ws.Find(id);
-  if (r && r->parent && r->parent->IsClone()) return r->parent;
-  return r;
-}
-
 void AddColoc(WorkingSet& ws, Coloc c) {
   Coloc& stored = ws.colocs.emplace_back(std::move(c));
   stored.dependent->this_with.push_back(&stored);
@@ -306,16 +314,16 @@ void UnpackConstraints(WorkingSet& ws) {
   }
   for (const auto& k : ws.snapshot->config.constraints) {
     if (const auto* c = std::get_if<cib::Colocation>(&k)) {
-      Rsc* dep = Resolve(ws, c->rsc);
-      Rsc* pri = Resolve(ws, c->with_rsc);
+      Rsc* dep = ws.Resolve(c->rsc);
+      Rsc* pri = ws.Resolve(c->with_rsc);
       if (!dep || !pri) continue;  // validated configurations never hit this
       bool mandatory = c->score.IsInfinity();
       AddColoc(ws, {c->id, ColocEndpoint(dep, true, mandatory),
                     ColocEndpoint(pri, false, mandatory), c->score, c->rsc_role,
                     c->with_rsc_role});
     } else if (const auto* o = std::get_if<cib::Order>(&k)) {
-      Rsc* first = Resolve(ws, o->first);
-      Rsc* then = Resolve(ws, o->then);
+      Rsc* first = ws.Resolve(o->first);
+      Rsc* then = ws.Resolve(o->then);
       if (!first || !then) continue;
       Ord ord;
       ord.id = o->id;
@@ -371,6 +379,17 @@ int WorkingSet::NodeIndex(std::string_view name) const {
 Rsc* WorkingSet::Find(std::string_view id) {
   auto it = by_id.find(id);
   return it == by_id.end() ? nullptr : it->second;
+}
+
+Rsc* WorkingSet::Resolve(std::string_view id) {
+  if (Rsc* r = Find(id)) return r;
+  // Only instances exist of a cloned resource: the constraint means its
+  // clone.
+  const cib::Configuration& c = snapshot->config;
+  for (const cib::Resource* p = c.ParentOf(id); p; p = c.ParentOf(p->id)) {
+    if (p->IsClone()) return Find(p->id);
+  }
+  return nullptr;
 }
 
 void WorkingSet::Term(const Rsc& rsc, int node, Score score, std::string source,

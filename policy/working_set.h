@@ -72,6 +72,7 @@ struct Rsc {
   std::vector<Rsc*> children;
   std::string primitive_id;  // primitives: the configured id (status key)
   int instance = -1;         // clone instances: the number
+  bool orphan = false;       // an active instance beyond clone-max
 
   // Effective meta (own, then inherited from ancestors).
   int priority = 0;
@@ -143,6 +144,9 @@ struct WorkingSet {
 
   int NodeIndex(std::string_view name) const;
   Rsc* Find(std::string_view id);
+  // Find, but an id inside a clone (whose only Rscs are instances) means
+  // the clone.
+  Rsc* Resolve(std::string_view id);
   // Records a score term (when asked to) and returns the term's score.
   void Term(const Rsc& rsc, int node, Score score, std::string source,
             bool promotion = false);

@@ -115,13 +115,13 @@ int Load(const Context& ctx, const Tokens& args) {
     return Fail(ctx, statements.status().WithContext(args[2]));
   }
   cib::DefineObjects edit;
-  edit.mode = args[1] == "update" ? cib::LoadMode::kUpdate
-                                  : cib::LoadMode::kReplace;
+  edit.mode =
+      args[1] == "update" ? cib::LoadMode::kUpdate : cib::LoadMode::kReplace;
   for (const auto& st : *statements) {
     auto object = ParseConfigObject(st.tokens);
     if (!object.ok()) {
-      return Fail(ctx, object.status().WithContext(
-                           args[2] + ": line " + std::to_string(st.line)));
+      return Fail(ctx, object.status().WithContext(args[2] + ": line " +
+                                                   std::to_string(st.line)));
     }
     edit.objects.push_back(std::move(object).value());
   }

@@ -1,3 +1,5 @@
+#include "cli/crm/context.h"
+
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -6,7 +8,6 @@
 #include <cstring>
 
 #include "cib/store.h"
-#include "cli/crm/context.h"
 
 namespace paceline::cli::crm {
 

@@ -40,6 +40,8 @@ Result<cib::Document> LoadDocument(const Context& ctx);
 int RunConfigure(const Context& ctx, const Tokens& args);
 int RunNode(const Context& ctx, const Tokens& args);
 int RunResource(const Context& ctx, const Tokens& args);
+// crm resource explain RSC (args[0] is "explain"): cli/crm/explain_cmd.cc.
+int RunExplain(const Context& ctx, const Tokens& args);
 int RunStatus(const Context& ctx, const Tokens& args);
 
 }  // namespace paceline::cli::crm

@@ -32,18 +32,18 @@ int SetFlag(const Context& ctx, const Tokens& args, const std::string& name,
     }
   }
   if (edit.node.empty()) {
-    return Fail(ctx, Status::Syntax(
-                         "node " + args[0] +
-                         ": give the node name (offline mode has no local "
-                         "node)"));
+    return Fail(
+        ctx, Status::Syntax("node " + args[0] +
+                            ": give the node name (offline mode has no local "
+                            "node)"));
   }
   return Fail(ctx, Commit(ctx, edit));
 }
 
 int Attribute(const Context& ctx, const Tokens& args) {
   if (args.size() < 4) {
-    return Fail(ctx, Status::Syntax(std::string("node attribute: ") +
-                                    kNodeUsage));
+    return Fail(ctx,
+                Status::Syntax(std::string("node attribute: ") + kNodeUsage));
   }
   const std::string& node = args[1];
   const std::string& op = args[2];
@@ -52,11 +52,12 @@ int Attribute(const Context& ctx, const Tokens& args) {
     auto doc = LoadDocument(ctx);
     if (!doc.ok()) return Fail(ctx, doc.status());
     const cib::Node* n = doc->config.FindNode(node);
-    if (!n) return Fail(ctx, Status::NotFound("node " + Quote(node) +
-                                              " not found"));
+    if (!n)
+      return Fail(ctx, Status::NotFound("node " + Quote(node) + " not found"));
     const std::string* v = n->attributes.Get(name);
-    if (!v) return Fail(ctx, Status::NotFound("node " + node +
-                                              ": no attribute " + name));
+    if (!v)
+      return Fail(ctx,
+                  Status::NotFound("node " + node + ": no attribute " + name));
     *ctx.out << "scope=nodes  name=" << name << " value=" << *v << "\n";
     return 0;
   }
@@ -64,8 +65,8 @@ int Attribute(const Context& ctx, const Tokens& args) {
   if (op == "set" && args.size() == 5) {
     edit.value = args[4];
   } else if (op != "delete" || args.size() != 4) {
-    return Fail(ctx, Status::Syntax(std::string("node attribute: ") +
-                                    kNodeUsage));
+    return Fail(ctx,
+                Status::Syntax(std::string("node attribute: ") + kNodeUsage));
   }
   return Fail(ctx, Commit(ctx, edit));
 }
@@ -89,8 +90,7 @@ int List(const Context& ctx, const Tokens& args) {
     }
   }
   if (!found) {
-    return Fail(ctx, Status::NotFound("node " + Quote(args[1]) +
-                                      " not found"));
+    return Fail(ctx, Status::NotFound("node " + Quote(args[1]) + " not found"));
   }
   return 0;
 }
@@ -113,10 +113,11 @@ int RunNode(const Context& ctx, const Tokens& args) {
       return Fail(ctx, Status::Syntax("node delete: usage: crm node delete "
                                       "NODE"));
     }
-    return Fail(ctx, Commit(ctx, cib::DeleteObjects{{args[1]}, ctx.force, true}));
+    return Fail(ctx,
+                Commit(ctx, cib::DeleteObjects{{args[1]}, ctx.force, true}));
   }
-  return Fail(ctx, Status::Syntax("unknown node command " + Quote(cmd) +
-                                  " (" + kNodeUsage + ")"));
+  return Fail(ctx, Status::Syntax("unknown node command " + Quote(cmd) + " (" +
+                                  kNodeUsage + ")"));
 }
 
 }  // namespace paceline::cli::crm

@@ -16,9 +16,9 @@ Status Usage(const std::string& what) {
 // migrate|move RSC [NODE] [lifetime=ISO8601|ISO8601] [force]
 int Move(const Context& ctx, const Tokens& args, bool ban) {
   if (args.size() < 2) {
-    return Fail(ctx, Usage(args[0] + ": usage: crm resource " + args[0] +
-                           " RSC " + (ban ? "NODE" : "[NODE]") +
-                           " [lifetime=DURATION]"));
+    return Fail(ctx,
+                Usage(args[0] + ": usage: crm resource " + args[0] + " RSC " +
+                      (ban ? "NODE" : "[NODE]") + " [lifetime=DURATION]"));
   }
   cib::MoveResource edit;
   edit.rsc = args[1];
@@ -30,7 +30,8 @@ int Move(const Context& ctx, const Tokens& args, bool ban) {
     if (named || (!a.empty() && a[0] == 'P' && a.size() > 1 &&
                   (a[1] == 'T' || (a[1] >= '0' && a[1] <= '9')))) {
       auto d = cib::ParseIsoDuration(named ? a.substr(9) : a);
-      if (!d.ok()) return Fail(ctx, d.status().WithContext("resource " + args[0]));
+      if (!d.ok())
+        return Fail(ctx, d.status().WithContext("resource " + args[0]));
       edit.lifetime = *d;
     } else if (edit.node.empty() && a.find('=') == std::string::npos) {
       edit.node = a;
@@ -53,16 +54,17 @@ int Clear(const Context& ctx, const Tokens& args) {
 int SetMeta(const Context& ctx, const Tokens& args, const std::string& name,
             std::optional<std::string> value) {
   if (args.size() != 2) {
-    return Fail(ctx, Usage(args[0] + ": usage: crm resource " + args[0] +
-                           " RSC"));
+    return Fail(ctx,
+                Usage(args[0] + ": usage: crm resource " + args[0] + " RSC"));
   }
   return Fail(ctx, Commit(ctx, cib::SetResourceMeta{args[1], name, value}));
 }
 
 // meta RSC set|delete|show NAME [VALUE]
 int Meta(const Context& ctx, const Tokens& args) {
-  const char* usage = "meta: usage: crm resource meta RSC set|delete|show "
-                      "NAME [VALUE]";
+  const char* usage =
+      "meta: usage: crm resource meta RSC set|delete|show "
+      "NAME [VALUE]";
   if (args.size() < 4) return Fail(ctx, Usage(usage));
   const std::string& rsc = args[1];
   const std::string& op = args[2];
@@ -71,11 +73,13 @@ int Meta(const Context& ctx, const Tokens& args) {
     auto doc = LoadDocument(ctx);
     if (!doc.ok()) return Fail(ctx, doc.status());
     const cib::Resource* r = doc->config.FindResource(rsc);
-    if (!r) return Fail(ctx, Status::NotFound("resource " + Quote(rsc) +
-                                              " not found"));
+    if (!r)
+      return Fail(ctx,
+                  Status::NotFound("resource " + Quote(rsc) + " not found"));
     const std::string* v = r->meta.Get(name);
-    if (!v) return Fail(ctx, Status::NotFound("resource " + rsc +
-                                              ": no meta attribute " + name));
+    if (!v)
+      return Fail(ctx, Status::NotFound("resource " + rsc +
+                                        ": no meta attribute " + name));
     *ctx.out << *v << "\n";
     return 0;
   }
@@ -107,8 +111,8 @@ int Locate(const Context& ctx, const Tokens& args) {
   auto doc = LoadDocument(ctx);
   if (!doc.ok()) return Fail(ctx, doc.status());
   if (!doc->config.FindResource(args[1])) {
-    return Fail(ctx, Status::NotFound("resource " + Quote(args[1]) +
-                                      " not found"));
+    return Fail(ctx,
+                Status::NotFound("resource " + Quote(args[1]) + " not found"));
   }
   auto placements = cib::ActivePlacements(*doc, args[1]);
   if (placements.empty()) {
@@ -117,8 +121,7 @@ int Locate(const Context& ctx, const Tokens& args) {
   }
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& p : placements) {
-    std::string role =
-        p.role == cib::Role::kPromoted ? " Promoted" : "";
+    std::string role = p.role == cib::Role::kPromoted ? " Promoted" : "";
     if (!seen.insert({p.node, role}).second) continue;
     *ctx.out << "resource " << args[1] << " is running on: " << p.node << role
              << "\n";
@@ -173,17 +176,18 @@ int RunResource(const Context& ctx, const Tokens& args) {
   if (cmd == "meta") return Meta(ctx, args);
   if (cmd == "cleanup" || cmd == "refresh") return Cleanup(ctx, args);
   if (cmd == "locate") return Locate(ctx, args);
+  if (cmd == "explain") return RunExplain(ctx, args);
   if (cmd == "list" || cmd == "status" || cmd == "show") return List(ctx);
   if (cmd == "restart") {
     return Fail(ctx, Status::Invalid(
                          "resource restart needs a running cluster (offline, "
                          "`crm resource stop` then `start` changes nothing)"));
   }
-  return Fail(ctx, Status::Syntax(
-                       "unknown resource command " + Quote(cmd) +
-                       " (expected migrate, move, unmigrate, clear, ban, "
-                       "start, stop, promote, demote, manage, unmanage, "
-                       "maintenance, meta, cleanup, locate or list)"));
+  return Fail(ctx,
+              Status::Syntax("unknown resource command " + Quote(cmd) +
+                             " (expected migrate, move, unmigrate, clear, ban, "
+                             "start, stop, promote, demote, manage, unmanage, "
+                             "maintenance, meta, cleanup, locate or list)"));
 }
 
 }  // namespace paceline::cli::crm

@@ -56,13 +56,13 @@ Document TalkDocument() {
   EXPECT_TRUE(
       Define(doc, Group("PGServer", {"pg_lvm", "pg_fs", "pg_lsb", "pg_vip"}))
           .ok());
-  EXPECT_TRUE(Define(doc, Constraint(Colocation{
-                              .id = "col_pg_drbd",
-                              .score = Score::Infinity(),
-                              .rsc = "PGServer",
-                              .with_rsc = "ms_drbd_pg",
-                              .with_rsc_role = Role::kPromoted}))
-                  .ok());
+  EXPECT_TRUE(
+      Define(doc, Constraint(Colocation{.id = "col_pg_drbd",
+                                        .score = Score::Infinity(),
+                                        .rsc = "PGServer",
+                                        .with_rsc = "ms_drbd_pg",
+                                        .with_rsc_role = Role::kPromoted}))
+          .ok());
   EXPECT_TRUE(Define(doc, Constraint(Order{.id = "ord_pg",
                                            .score = Score::Infinity(),
                                            .first = "ms_drbd_pg",
@@ -78,10 +78,10 @@ TEST(EditTest, EveryConfigurationChangeBumpsTheEpoch) {
   EXPECT_EQ(doc.versions.epoch, 11);
   EXPECT_EQ(doc.versions.num_updates, 0);
   // Setting a property to the value it has changes nothing: no bump.
-  ASSERT_TRUE(Define(doc, PropertySet{.attrs = {{"stonith-enabled", "false"}}})
-                  .ok());
-  ASSERT_TRUE(Define(doc, PropertySet{.attrs = {{"stonith-enabled", "false"}}})
-                  .ok());
+  ASSERT_TRUE(
+      Define(doc, PropertySet{.attrs = {{"stonith-enabled", "false"}}}).ok());
+  ASSERT_TRUE(
+      Define(doc, PropertySet{.attrs = {{"stonith-enabled", "false"}}}).ok());
   EXPECT_EQ(doc.versions.epoch, 12);
 }
 
@@ -104,8 +104,10 @@ TEST(EditTest, DuplicateIdIsRefusedAndNothingChanges) {
   Status s = Define(doc, Primitive("pg_fs"));
   EXPECT_EQ(s.code(), StatusCode::kConflict);
   EXPECT_NE(s.message().find("'pg_fs'"), std::string::npos) << s.message();
-  s = Define(doc, Constraint(Location{.id = "pg_fs", .rsc = "pg_vip",
-                                      .score = Score(5), .node = "HA-node1"}));
+  s = Define(doc, Constraint(Location{.id = "pg_fs",
+                                      .rsc = "pg_vip",
+                                      .score = Score(5),
+                                      .node = "HA-node1"}));
   EXPECT_EQ(s.code(), StatusCode::kConflict);
   EXPECT_EQ(doc, before);
 }
@@ -123,8 +125,7 @@ TEST(EditTest, MemberOfTwoGroupsIsRefused) {
   Document doc = TalkDocument();
   Status s = Define(doc, Group("other", {"pg_fs"}));
   EXPECT_EQ(s.code(), StatusCode::kConflict);
-  EXPECT_NE(s.message().find("already in group 'PGServer'"),
-            std::string::npos)
+  EXPECT_NE(s.message().find("already in group 'PGServer'"), std::string::npos)
       << s.message();
 }
 
@@ -142,23 +143,22 @@ TEST(EditTest, ReferencesToUnknownResourcesAreRefused) {
 
 TEST(EditTest, PromotedRoleNeedsAPromotableResource) {
   Document doc = TalkDocument();
-  Status s = Define(doc, Constraint(Colocation{.id = "c3",
-                                               .score = Score::Infinity(),
-                                               .rsc = "ms_drbd_pg",
-                                               .with_rsc = "PGServer",
-                                               .with_rsc_role =
-                                                   Role::kPromoted}));
+  Status s =
+      Define(doc, Constraint(Colocation{.id = "c3",
+                                        .score = Score::Infinity(),
+                                        .rsc = "ms_drbd_pg",
+                                        .with_rsc = "PGServer",
+                                        .with_rsc_role = Role::kPromoted}));
   EXPECT_EQ(s.code(), StatusCode::kInvalid);
   EXPECT_NE(s.message().find("not promotable"), std::string::npos);
 }
 
 TEST(EditTest, DeprecatedStickinessPropertyMapsToRscDefaults) {
   Document doc = TalkDocument();
-  auto r = ApplyEdit(
-      doc,
-      DefineObjects{{PropertySet{
-          .attrs = {{"default-resource-stickiness", "100"}}}}},
-      kNow);
+  auto r = ApplyEdit(doc,
+                     DefineObjects{{PropertySet{
+                         .attrs = {{"default-resource-stickiness", "100"}}}}},
+                     kNow);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->notices.size(), 1u);
   EXPECT_NE(r->notices[0].find("resource-stickiness=100"), std::string::npos);
@@ -185,23 +185,22 @@ TEST(EditTest, DeleteRefusesWhileAConstraintUsesIt) {
 
 TEST(EditTest, DeleteCloneChildAloneIsRefused) {
   Document doc = TalkDocument();
-  ASSERT_TRUE(ApplyEdit(doc, DeleteObjects{{"col_pg_drbd", "ord_pg"}}, kNow)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyEdit(doc, DeleteObjects{{"col_pg_drbd", "ord_pg"}}, kNow).ok());
   auto r = ApplyEdit(doc, DeleteObjects{{"drbd_pg"}}, kNow);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("child of ms 'ms_drbd_pg'"),
             std::string::npos)
       << r.status().message();
-  ASSERT_TRUE(ApplyEdit(doc, DeleteObjects{{"drbd_pg", "ms_drbd_pg"}}, kNow)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyEdit(doc, DeleteObjects{{"drbd_pg", "ms_drbd_pg"}}, kNow).ok());
   EXPECT_EQ(doc.config.FindResource("drbd_pg"), nullptr);
 }
 
 TEST(EditTest, DeleteLastGroupMemberIsRefused) {
   Document doc = TalkDocument();
-  ASSERT_TRUE(ApplyEdit(doc, DeleteObjects{{"pg_lvm", "pg_fs", "pg_lsb"}},
-                        kNow)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyEdit(doc, DeleteObjects{{"pg_lvm", "pg_fs", "pg_lsb"}}, kNow).ok());
   EXPECT_EQ(doc.config.FindResource("PGServer")->children,
             (std::vector<std::string>{"pg_vip"}));
   auto r = ApplyEdit(doc, DeleteObjects{{"pg_vip"}}, kNow);
@@ -224,8 +223,8 @@ TEST(EditTest, DeleteRunningResourceNeedsForce) {
 
 TEST(EditTest, MigrateAndUnmigrateLikeTheTalk) {
   Document doc = TalkDocument();
-  auto r = ApplyEdit(doc, MoveResource{.rsc = "PGServer", .node = "HA-node2"},
-                     kNow);
+  auto r =
+      ApplyEdit(doc, MoveResource{.rsc = "PGServer", .node = "HA-node2"}, kNow);
   ASSERT_TRUE(r.ok()) << r.status().message();
   const auto* k = doc.config.FindConstraint("cli-prefer-PGServer");
   ASSERT_NE(k, nullptr);
@@ -237,10 +236,10 @@ TEST(EditTest, MigrateAndUnmigrateLikeTheTalk) {
   ASSERT_TRUE(
       ApplyEdit(doc, MoveResource{.rsc = "PGServer", .node = "HA-node1"}, kNow)
           .ok());
-  EXPECT_EQ(std::get<Location>(
-                *doc.config.FindConstraint("cli-prefer-PGServer"))
-                .node,
-            "HA-node1");
+  EXPECT_EQ(
+      std::get<Location>(*doc.config.FindConstraint("cli-prefer-PGServer"))
+          .node,
+      "HA-node1");
   EXPECT_EQ(doc.config.constraints.size(), 3u);
   ASSERT_TRUE(ApplyEdit(doc, ClearMove{.rsc = "PGServer"}, kNow).ok());
   EXPECT_EQ(doc.config.FindConstraint("cli-prefer-PGServer"), nullptr);
@@ -262,11 +261,10 @@ TEST(EditTest, MigrateWithLifetimeExpires) {
 
 TEST(EditTest, MigrateRefusals) {
   Document doc = TalkDocument();
-  auto r = ApplyEdit(doc, MoveResource{.rsc = "nope", .node = "HA-node2"},
-                     kNow);
+  auto r =
+      ApplyEdit(doc, MoveResource{.rsc = "nope", .node = "HA-node2"}, kNow);
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
-  r = ApplyEdit(doc, MoveResource{.rsc = "PGServer", .node = "HA-node9"},
-                kNow);
+  r = ApplyEdit(doc, MoveResource{.rsc = "PGServer", .node = "HA-node9"}, kNow);
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
   EXPECT_NE(r.status().message().find("'HA-node9'"), std::string::npos);
   r = ApplyEdit(doc, MoveResource{.rsc = "drbd_pg", .node = "HA-node2"}, kNow);
@@ -280,68 +278,64 @@ TEST(EditTest, MigrateRefusals) {
 
 TEST(EditTest, MigrateWithoutNodeBansTheCurrentNode) {
   Document doc = TalkDocument();
-  doc.status.nodes.push_back(NodeStatus{
-      .name = "HA-node1",
-      .state = NodeState::kOnline,
-      .resources = {{.id = "pg_fs", .role = Role::kStarted},
-                    {.id = "drbd_pg", .role = Role::kPromoted}}});
+  doc.status.nodes.push_back(
+      NodeStatus{.name = "HA-node1",
+                 .state = NodeState::kOnline,
+                 .resources = {{.id = "pg_fs", .role = Role::kStarted},
+                               {.id = "drbd_pg", .role = Role::kPromoted}}});
   ASSERT_TRUE(ApplyEdit(doc, MoveResource{.rsc = "PGServer"}, kNow).ok());
   const auto* k = doc.config.FindConstraint("cli-ban-PGServer-on-HA-node1");
   ASSERT_NE(k, nullptr);
   EXPECT_TRUE(std::get<Location>(*k).score.IsMinusInfinity());
   // A promotable clone moves its promoted role.
-  ASSERT_TRUE(
-      ApplyEdit(doc, MoveResource{.rsc = "ms_drbd_pg", .node = "HA-node2"},
-                kNow)
-          .ok());
-  EXPECT_EQ(std::get<Location>(
-                *doc.config.FindConstraint("cli-prefer-ms_drbd_pg"))
-                .role,
-            Role::kPromoted);
+  ASSERT_TRUE(ApplyEdit(doc,
+                        MoveResource{.rsc = "ms_drbd_pg", .node = "HA-node2"},
+                        kNow)
+                  .ok());
+  EXPECT_EQ(
+      std::get<Location>(*doc.config.FindConstraint("cli-prefer-ms_drbd_pg"))
+          .role,
+      Role::kPromoted);
 }
 
 TEST(EditTest, StandbyAndOnline) {
   Document doc = TalkDocument();
-  ASSERT_TRUE(ApplyEdit(doc,
-                        SetNodeAttribute{.node = "HA-node2",
-                                         .name = "standby",
-                                         .value = "on"},
-                        kNow)
-                  .ok());
+  ASSERT_TRUE(
+      ApplyEdit(doc,
+                SetNodeAttribute{
+                    .node = "HA-node2", .name = "standby", .value = "on"},
+                kNow)
+          .ok());
   EXPECT_EQ(*doc.config.FindNode("HA-node2")->attributes.Get("standby"), "on");
-  ASSERT_TRUE(ApplyEdit(doc,
-                        SetNodeAttribute{.node = "HA-node2",
-                                         .name = "standby",
-                                         .value = "off"},
-                        kNow)
-                  .ok());
-  EXPECT_EQ(*doc.config.FindNode("HA-node2")->attributes.Get("standby"),
-            "off");
+  ASSERT_TRUE(
+      ApplyEdit(doc,
+                SetNodeAttribute{
+                    .node = "HA-node2", .name = "standby", .value = "off"},
+                kNow)
+          .ok());
+  EXPECT_EQ(*doc.config.FindNode("HA-node2")->attributes.Get("standby"), "off");
   auto r = ApplyEdit(
       doc, SetNodeAttribute{.node = "nope", .name = "standby", .value = "on"},
       kNow);
   EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
   r = ApplyEdit(doc,
-                SetNodeAttribute{.node = "HA-node1",
-                                 .name = "standby",
-                                 .value = "perhaps"},
+                SetNodeAttribute{
+                    .node = "HA-node1", .name = "standby", .value = "perhaps"},
                 kNow);
   EXPECT_EQ(r.status().code(), StatusCode::kSyntax);
 }
 
 TEST(EditTest, CleanupClearsFailuresAndBumpsOnlyNumUpdates) {
   Document doc = TalkDocument();
-  doc.status.nodes.push_back(NodeStatus{
-      .name = "HA-node2",
-      .state = NodeState::kOnline,
-      .resources = {{.id = "pg_fs",
-                     .role = Role::kStopped,
-                     .failed = true,
-                     .fail_count = Score::Infinity()}}});
-  doc.status.failures.push_back(FailedAction{.resource = "pg_fs",
-                                             .node = "HA-node2",
-                                             .action = "start",
-                                             .rc = 5});
+  doc.status.nodes.push_back(
+      NodeStatus{.name = "HA-node2",
+                 .state = NodeState::kOnline,
+                 .resources = {{.id = "pg_fs",
+                                .role = Role::kStopped,
+                                .failed = true,
+                                .fail_count = Score::Infinity()}}});
+  doc.status.failures.push_back(FailedAction{
+      .resource = "pg_fs", .node = "HA-node2", .action = "start", .rc = 5});
   Versions before = doc.versions;
   auto r = ApplyEdit(doc, Cleanup{.rsc = "PGServer"}, kNow);
   ASSERT_TRUE(r.ok());
@@ -356,10 +350,10 @@ TEST(EditTest, CleanupClearsFailuresAndBumpsOnlyNumUpdates) {
 TEST(EditTest, ReplaceLoadKeepsStatusAndDropsTheRest) {
   Document doc = TalkDocument();
   doc.status.dc = "HA-node1";
-  ASSERT_TRUE(
-      ApplyEdit(doc, DefineObjects{{Primitive("solo")}, LoadMode::kReplace},
-                kNow)
-          .ok());
+  ASSERT_TRUE(ApplyEdit(doc,
+                        DefineObjects{{Primitive("solo")}, LoadMode::kReplace},
+                        kNow)
+                  .ok());
   ASSERT_EQ(doc.config.resources.size(), 1u);
   EXPECT_TRUE(doc.config.nodes.empty());
   EXPECT_EQ(doc.status.dc, "HA-node1");

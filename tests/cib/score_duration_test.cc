@@ -49,7 +49,8 @@ TEST(DurationTest, IntervalsInEveryUnit) {
   EXPECT_EQ(ParseInterval("2h")->count(), 7200000);
   EXPECT_EQ(ParseInterval("0")->count(), 0);
   EXPECT_EQ(ParseInterval("PT1M30S")->count(), 90000);
-  for (const char* bad : {"", "s", "15x", "-5", "1.5s", "PT", "P1X", "15 s x"}) {
+  for (const char* bad :
+       {"", "s", "15x", "-5", "1.5s", "PT", "P1X", "15 s x"}) {
     EXPECT_FALSE(ParseInterval(bad).ok()) << bad;
   }
 }

@@ -57,8 +57,8 @@ TEST(ValidateTest, PromotableMustMatchHowTheCloneIsWritten) {
 TEST(ValidateTest, KeywordsAreNotIds) {
   EXPECT_TRUE(IsValidId("pg_fs"));
   EXPECT_TRUE(IsValidId("_x.y-z"));
-  for (const char* bad : {"", "1p", "a:b", "a b", "params", "META", "op",
-                          "rule"}) {
+  for (const char* bad :
+       {"", "1p", "a:b", "a b", "params", "META", "op", "rule"}) {
     EXPECT_FALSE(IsValidId(bad)) << bad;
   }
 }

@@ -55,58 +55,73 @@ const BadCase kCases[] = {
     {{"configure", "frobnicate", "x"}, 2, "frobnicate"},
     {{"resource", "frobnicate", "PGServer"}, 2, "frobnicate"},
     {{"node", "frobnicate", "HA-node1"}, 2, "frobnicate"},
-    {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "bogus"}, 2,
+    {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "bogus"},
+     2,
      "bogus"},
     {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "params", "foo"},
-     2, "foo"},
+     2,
+     "foo"},
     {{"configure", "show", "--output-as=xmlish"}, 2, "xmlish"},
     {{"--frobnicate", "configure", "show"}, 2, "--frobnicate"},
     // Bad agents and ids.
     {{"configure", "primitive", "p1", "ocf:heartbeat"}, 2, "ocf:heartbeat"},
     {{"configure", "primitive", "p1", "foo:bar:baz"}, 2, "foo"},
-    {{"configure", "primitive", "p1", "ocf:heartbeat:../../bin/sh"}, 2,
+    {{"configure", "primitive", "p1", "ocf:heartbeat:../../bin/sh"},
+     2,
      "../../bin/sh"},
     {{"configure", "primitive", "1p", "ocf:heartbeat:Dummy"}, 2, "1p"},
     // Bad scores, roles, actions, kinds, booleans, intervals.
     {{"configure", "colocation", "c1", "infinite:", "PGServer", "ms_drbd_pg"},
-     2, "infinite"},
+     2,
+     "infinite"},
     {{"configure", "colocation", "c1", "inf:", "PGServer", "ms_drbd_pg:Boss"},
-     2, "Boss"},
+     2,
+     "Boss"},
     {{"configure", "colocation", "c1", "PGServer", "ms_drbd_pg"}, 2, "c1"},
-    {{"configure", "location", "l1", "PGServer", "role=Boss", "100:",
-      "HA-node1"},
-     2, "Boss"},
-    {{"configure", "location", "l1", "PGServer", "1e3:", "HA-node1"}, 2,
-     "1e3"},
+    {{"configure", "location", "l1", "PGServer", "role=Boss",
+      "100:", "HA-node1"},
+     2,
+     "Boss"},
+    {{"configure", "location", "l1", "PGServer", "1e3:", "HA-node1"}, 2, "1e3"},
     {{"configure", "order", "o1", "inf:", "ms_drbd_pg:launch",
       "PGServer:start"},
-     2, "launch"},
-    {{"configure", "order", "o1", "Sometimes:", "ms_drbd_pg", "PGServer"}, 2,
+     2,
+     "launch"},
+    {{"configure", "order", "o1", "Sometimes:", "ms_drbd_pg", "PGServer"},
+     2,
      "Sometimes"},
     {{"configure", "order", "o1", "inf:", "ms_drbd_pg", "PGServer",
       "symmetrical=maybe"},
-     2, "maybe"},
+     2,
+     "maybe"},
     {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "op", "monitor",
       "interval=15x"},
-     2, "15x"},
+     2,
+     "15x"},
     {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "op",
       "frobnicate"},
-     2, "frobnicate"},
+     2,
+     "frobnicate"},
     {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "op", "monitor",
       "role=Boss"},
-     2, "Boss"},
+     2,
+     "Boss"},
     {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "meta",
       "target-role=Sleeping"},
-     2, "Sleeping"},
+     2,
+     "Sleeping"},
     {{"configure", "property", "no-quorum-policy=panic"}, 2, "panic"},
     {{"configure", "property", "stonith-enabled=perhaps"}, 2, "perhaps"},
-    {{"resource", "migrate", "PGServer", "HA-node2", "lifetime=PT1X"}, 2,
+    {{"resource", "migrate", "PGServer", "HA-node2", "lifetime=PT1X"},
+     2,
      "PT1X"},
-    {{"configure", "location", "l1", "PGServer", "rule", "100:", "#uname",
-      "ne", "HA-node1"},
-     2, "rule"},
+    {{"configure", "location", "l1", "PGServer", "rule", "100:", "#uname", "ne",
+      "HA-node1"},
+     2,
+     "rule"},
     {{"configure", "colocation", "c1", "inf:", "PGServer", "pg_fs", "pg_vip"},
-     2, "resource sets"},
+     2,
+     "resource sets"},
     {{"node", "standby"}, 2, "node name"},
     {{"--cib"}, 2, "--cib"},
     // Refused changes (exit 1).
@@ -118,13 +133,15 @@ const BadCase kCases[] = {
     {{"configure", "delete", "drbd_pg"}, 1, "ms_drbd_pg"},
     {{"configure", "group", "g2", "pg_fs"}, 1, "PGServer"},
     {{"configure", "clone", "cl", "drbd_pg"}, 1, "ms_drbd_pg"},
-    {{"configure", "colocation", "c1", "inf:", "PGServer:Master",
-      "ms_drbd_pg"},
-     1, "PGServer"},
+    {{"configure", "colocation", "c1", "inf:", "PGServer:Master", "ms_drbd_pg"},
+     1,
+     "PGServer"},
     {{"configure", "primitive", "p1", "ocf:heartbeat:Dummy", "op", "monitor",
       "interval=10", "op", "monitor", "interval=10s"},
-     1, "duplicate op"},
-    {{"configure", "order", "o2", "inf:", "PGServer", "PGServer"}, 1,
+     1,
+     "duplicate op"},
+    {{"configure", "order", "o2", "inf:", "PGServer", "PGServer"},
+     1,
      "PGServer"},
     {{"configure", "node", "HA-node1"}, 1, "HA-node1"},
     {{"resource", "migrate", "nope", "HA-node2"}, 1, "nope"},
@@ -134,7 +151,8 @@ const BadCase kCases[] = {
     {{"resource", "start", "nope"}, 1, "nope"},
     {{"resource", "restart", "PGServer"}, 1, "restart"},
     {{"node", "standby", "HA-node9"}, 1, "HA-node9"},
-    {{"configure", "load", "update", "/nonexistent/file.crm"}, 1,
+    {{"configure", "load", "update", "/nonexistent/file.crm"},
+     1,
      "/nonexistent/file.crm"},
 };
 
@@ -173,8 +191,8 @@ TEST(BadFileTest, CorruptYamlIsRefusedAndKept) {
   std::string cib = dir.File("cib.yaml");
   const std::string garbage = "epoch: [1, 2\nconfiguration: {{{\n";
   WriteFile(cib, garbage);
-  RunResult r = RunCommand("crm", {"--cib", cib, "configure", "property",
-                            "stonith-enabled=false"});
+  RunResult r = RunCommand(
+      "crm", {"--cib", cib, "configure", "property", "stonith-enabled=false"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(cib), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line"), std::string::npos) << r.err;
@@ -186,8 +204,9 @@ TEST(BadFileTest, CorruptYamlIsRefusedAndKept) {
 TEST(BadFileTest, WrongSchemaIsRefused) {
   TempDir dir;
   std::string cib = dir.File("cib.yaml");
-  const std::string text = "epoch: 3\nconfiguration:\n  resources:\n"
-                           "    - primitive: p1\n      agnet: ocf:a:b\n";
+  const std::string text =
+      "epoch: 3\nconfiguration:\n  resources:\n"
+      "    - primitive: p1\n      agnet: ocf:a:b\n";
   WriteFile(cib, text);
   RunResult r = RunCommand("crm", {"--cib", cib, "configure", "show"});
   EXPECT_EQ(r.exit_code, 1);
@@ -200,8 +219,8 @@ TEST(BadFileTest, UnreadableFileIsRefused) {
   // A directory where the file should be: unreadable even for root.
   std::string cib = dir.File("cib.yaml");
   std::filesystem::create_directory(cib);
-  RunResult r = RunCommand("crm", {"--cib", cib, "configure", "property",
-                            "stonith-enabled=false"});
+  RunResult r = RunCommand(
+      "crm", {"--cib", cib, "configure", "property", "stonith-enabled=false"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(cib), std::string::npos) << r.err;
   EXPECT_TRUE(std::filesystem::is_directory(cib));
@@ -211,15 +230,15 @@ TEST(BadFileTest, UnbalancedQuoteInLoadFile) {
   TempDir dir;
   std::string cib = dir.File("cib.yaml");
   ASSERT_EQ(RunCommand("crm", {"--cib", cib, "configure", "property",
-                        "stonith-enabled=false"})
+                               "stonith-enabled=false"})
                 .exit_code,
             0);
   std::string before = ReadFile(cib);
   WriteFile(dir.File("in.crm"),
             "primitive ok ocf:heartbeat:Dummy\n"
             "primitive x ocf:heartbeat:Dummy params a=\"b\n");
-  RunResult r = RunCommand("crm", {"--cib", cib, "configure", "load", "update",
-                            dir.File("in.crm")});
+  RunResult r = RunCommand(
+      "crm", {"--cib", cib, "configure", "load", "update", dir.File("in.crm")});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
   EXPECT_EQ(ReadFile(cib), before);

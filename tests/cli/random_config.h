@@ -27,7 +27,8 @@ class RandomConfig {
     c.Canonicalize();
     int constraints = Int(0, 8);
     for (int i = 0; i < constraints; ++i) MakeConstraint(c, i);
-    if (Chance(70)) c.properties.Set("stonith-enabled", Pick({"false", "true"}));
+    if (Chance(70))
+      c.properties.Set("stonith-enabled", Pick({"false", "true"}));
     if (Chance(50)) {
       c.properties.Set("no-quorum-policy", Pick({"ignore", "stop", "freeze"}));
     }
@@ -39,7 +40,9 @@ class RandomConfig {
   }
 
  private:
-  int Int(int lo, int hi) { return std::uniform_int_distribution<>(lo, hi)(rng_); }
+  int Int(int lo, int hi) {
+    return std::uniform_int_distribution<>(lo, hi)(rng_);
+  }
   bool Chance(int percent) { return Int(1, 100) <= percent; }
   template <typename T>
   T Pick(std::initializer_list<T> items) {
@@ -52,9 +55,14 @@ class RandomConfig {
   // Values that stress quoting: blanks, quotes, '#', '=', ':', backslashes,
   // unicode, empty.
   std::string Value() {
-    static const char* kPieces[] = {"pg", "/dev/VG_PG/LV_DATA", " ", "\"",
-                                    "'", "#", "=", ":", "\\", "é", "a b",
-                                    "noatime,nodiratime", "100", "true", "x"};
+    static const char* kPieces[] = {"pg",  "/dev/VG_PG/LV_DATA",
+                                    " ",   "\"",
+                                    "'",   "#",
+                                    "=",   ":",
+                                    "\\",  "é",
+                                    "a b", "noatime,nodiratime",
+                                    "100", "true",
+                                    "x"};
     if (Chance(5)) return "";
     std::string v;
     int n = Int(1, 4);
@@ -88,19 +96,19 @@ class RandomConfig {
   cib::Resource MakePrimitive(int i) {
     cib::Resource r;
     r.id = Name("rsc", i);
-    r.agent = *cib::ParseAgentSpec(Pick({"ocf:heartbeat:Dummy",
-                                         "ocf:pacemaker:Stateful",
-                                         "ocf:linbit:drbd", "lsb:postgresql",
-                                         "systemd:nginx", "ocf:heartbeat:IPaddr2"}));
+    r.agent = *cib::ParseAgentSpec(Pick(
+        {"ocf:heartbeat:Dummy", "ocf:pacemaker:Stateful", "ocf:linbit:drbd",
+         "lsb:postgresql", "systemd:nginx", "ocf:heartbeat:IPaddr2"}));
     if (Chance(15)) r.description = Value();
     int params = Int(0, 3);
-    for (int p = 0; p < params; ++p) r.params.Set("k" + std::to_string(p), Value());
+    for (int p = 0; p < params; ++p)
+      r.params.Set("k" + std::to_string(p), Value());
     if (Chance(30)) r.meta.Set("target-role", Pick({"Started", "Stopped"}));
     if (Chance(30)) r.meta.Set("resource-stickiness", Score());
     if (Chance(20)) r.meta.Set("is-managed", Pick({"true", "false"}));
     if (Chance(10)) r.utilization.Set("memory", "512");
-    std::vector<std::string> ops = {"start", "stop", "monitor", "promote",
-                                    "demote", "notify"};
+    std::vector<std::string> ops = {"start",   "stop",   "monitor",
+                                    "promote", "demote", "notify"};
     for (const auto& op : ops) {
       if (!Chance(40)) continue;
       cib::Operation o{op, {}};
@@ -179,8 +187,8 @@ class RandomConfig {
       l.score = *cib::ParseScore(Score());
       l.node = node_names_[Int(0, int(node_names_.size()) - 1)];
       if (Chance(20)) {
-        l.expires = *cib::ParseTimestamp("2027-01-0" + std::to_string(Int(1, 9)) +
-                                         "T10:00:00Z");
+        l.expires = *cib::ParseTimestamp(
+            "2027-01-0" + std::to_string(Int(1, 9)) + "T10:00:00Z");
       } else if (Chance(15)) {
         l.resource_discovery = Pick({"never", "exclusive", "always"});
       }
@@ -215,8 +223,8 @@ class RandomConfig {
     if (promotable_.count(rsc) && Chance(50)) {
       return Pick({cib::Action::kPromote, cib::Action::kDemote});
     }
-    return Pick({cib::Action::kUnspecified, cib::Action::kStart,
-                 cib::Action::kStop});
+    return Pick(
+        {cib::Action::kUnspecified, cib::Action::kStart, cib::Action::kStop});
   }
 
   std::mt19937 rng_;

@@ -44,9 +44,9 @@ TEST(RoundTripTest, ShowThenCommandByCommandGivesTheSameModel) {
     cib::Configuration c = RandomConfig(seed).Make();
     std::string text = cib::RenderCrm(c);
     auto rebuilt = Rebuild(text);
-    ASSERT_TRUE(rebuilt.ok()) << "seed " << seed << ": "
-                              << rebuilt.status().message() << "\n"
-                              << text;
+    ASSERT_TRUE(rebuilt.ok())
+        << "seed " << seed << ": " << rebuilt.status().message() << "\n"
+        << text;
     ASSERT_EQ(*rebuilt, c) << "seed " << seed << "\n"
                            << text << "\n---\n"
                            << cib::RenderCrm(*rebuilt);
@@ -72,12 +72,13 @@ TEST(RoundTripTest, BinaryShowAndLoadReplace) {
     cib::Document doc;
     doc.config = RandomConfig(seed).Make();
     ASSERT_TRUE(cib::CibStore(dir.File("a.yaml")).Save(doc).ok());
-    RunResult show = RunCommand("crm", {"--cib", dir.File("a.yaml"), "configure",
-                                 "show"});
+    RunResult show =
+        RunCommand("crm", {"--cib", dir.File("a.yaml"), "configure", "show"});
     ASSERT_EQ(show.exit_code, 0) << show.err;
     WriteFile(dir.File("show.crm"), show.out);
-    RunResult load = RunCommand("crm", {"--cib", dir.File("b.yaml"), "configure",
-                                 "load", "replace", dir.File("show.crm")});
+    RunResult load =
+        RunCommand("crm", {"--cib", dir.File("b.yaml"), "configure", "load",
+                           "replace", dir.File("show.crm")});
     ASSERT_EQ(load.exit_code, 0) << "seed " << seed << ": " << load.err;
     auto back = cib::CibStore(dir.File("b.yaml")).Load();
     ASSERT_TRUE(back.ok()) << back.status().message();
@@ -85,7 +86,7 @@ TEST(RoundTripTest, BinaryShowAndLoadReplace) {
     // And load update of the same text changes nothing more.
     std::string bytes = ReadFile(dir.File("b.yaml"));
     load = RunCommand("crm", {"--cib", dir.File("b.yaml"), "configure", "load",
-                       "update", dir.File("show.crm")});
+                              "update", dir.File("show.crm")});
     ASSERT_EQ(load.exit_code, 0) << load.err;
     EXPECT_EQ(ReadFile(dir.File("b.yaml")), bytes) << "seed " << seed;
   }

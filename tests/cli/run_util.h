@@ -32,11 +32,11 @@ inline std::string BinDir() {
 }
 
 // program: "crm", "crm_mon" or "paceline" (the links in the build tree).
-inline RunResult RunCommand(const std::string& program,
-                     const std::vector<std::string>& args,
-                     const std::map<std::string, std::string>& env = {},
-                     const std::string& input = "",
-                     std::chrono::seconds deadline = std::chrono::seconds(20)) {
+inline RunResult RunCommand(
+    const std::string& program, const std::vector<std::string>& args,
+    const std::map<std::string, std::string>& env = {},
+    const std::string& input = "",
+    std::chrono::seconds deadline = std::chrono::seconds(20)) {
   std::string path = BinDir() + "/" + program;
   std::vector<std::string> words{path};
   words.insert(words.end(), args.begin(), args.end());
@@ -61,8 +61,8 @@ inline RunResult RunCommand(const std::string& program,
   posix_spawn_file_actions_adddup2(&fa, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(),
-                       envp.data());
+  int rc =
+      posix_spawn(&pid, path.c_str(), &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   close(in_pipe[0]);
   close(out_pipe[1]);

@@ -82,8 +82,8 @@ TEST_F(TalkTest, BashRunsEveryCommandVerbatim) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Run the script with our build tree first in PATH.
   std::string cmd = "PATH=" + BinDir() + ":$PATH PACELINE_CIB=" + cib +
-                    " bash " + dir_.File("talk.sh") + " > " +
-                    dir_.File("out") + " 2> " + dir_.File("err");
+                    " bash " + dir_.File("talk.sh") + " > " + dir_.File("out") +
+                    " 2> " + dir_.File("err");
   int rc = std::system(cmd.c_str());
   EXPECT_EQ(rc, 0) << ReadFile(dir_.File("err"));
   std::string err = ReadFile(dir_.File("err"));
@@ -112,7 +112,8 @@ TEST_F(TalkTest, StrayBackslashWordsAreIgnored) {
       for (auto& w : words) {
         if (keep && w == "\\") w = "\\ ";
       }
-      RunResult r = RunCommand("crm", words, {{"CIB_file", keep ? with_words : clean}});
+      RunResult r =
+          RunCommand("crm", words, {{"CIB_file", keep ? with_words : clean}});
       ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.err;
     }
   }

@@ -15,7 +15,8 @@ TEST(StringsTest, ParseInt64AcceptsSignsAndRejectsJunk) {
   EXPECT_EQ(v, 7);
   EXPECT_TRUE(ParseInt64("-100", &v));
   EXPECT_EQ(v, -100);
-  for (const char* bad : {"", "+", "-", "+-1", "1x", " 1", "99999999999999999999"}) {
+  for (const char* bad :
+       {"", "+", "-", "+-1", "1x", " 1", "99999999999999999999"}) {
     EXPECT_FALSE(ParseInt64(bad, &v)) << bad;
   }
 }
