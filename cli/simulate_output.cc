@@ -56,33 +56,6 @@ Sums SumTerms(const policy::TransitionGraph& graph, bool promotion) {
   return sums;
 }
 
-// See ScoreLineage; `placed` is instance's placement, if it has one.
-std::vector<std::string> Lineage(const policy::TransitionGraph& graph,
-                                 const std::string& instance,
-                                 const policy::Placement* placed) {
-  std::vector<std::string> out{instance};
-  size_t colon = instance.rfind(':');
-  if (placed) {
-    if (!placed->group.empty()) {
-      bool cloned = !placed->parent.empty() && colon != std::string::npos;
-      out.push_back(cloned ? placed->group + instance.substr(colon)
-                           : placed->group);
-    }
-    if (!placed->parent.empty()) out.push_back(placed->parent);
-    return out;
-  }
-  // A cloned group's instance ("grp:0") inherits from its clone.
-  if (colon == std::string::npos) return out;
-  std::string base = instance.substr(0, colon);
-  for (const policy::Placement& p : graph.placements) {
-    if (p.group == base && !p.parent.empty()) {
-      out.push_back(p.parent);
-      break;
-    }
-  }
-  return out;
-}
-
 void PrintNode(const ResourceTerms& r, const NodeTerms& n,
                const std::vector<std::string>& lineage, const Sums& sums,
                const std::string& label, std::ostream& out) {
@@ -110,26 +83,8 @@ void PrintSection(const policy::TransitionGraph& graph, bool promotion,
                   std::ostream& out) {
   std::string label = promotion ? "promotion score: " : "score: ";
   Sums sums = SumTerms(graph, promotion);
-  std::unordered_map<std::string, const policy::Placement*> placed;
-  for (const auto& p : graph.placements) placed.emplace(p.instance, &p);
-  // Nodes each resource has terms on, in order of first appearance.
-  std::unordered_map<std::string, std::vector<std::string>> nodes_of;
-  for (const policy::ScoreTerm& t : graph.scores) {
-    if (t.promotion != promotion) continue;
-    auto& nodes = nodes_of[t.resource];
-    if (std::find(nodes.begin(), nodes.end(), t.node) == nodes.end()) {
-      nodes.push_back(t.node);
-    }
-  }
   for (ResourceTerms& r : Group(graph, promotion)) {
-    auto it = placed.find(r.resource);
-    std::vector<std::string> lineage =
-        promotion ? std::vector<std::string>{r.resource}
-                  : Lineage(graph, r.resource,
-                            it == placed.end() ? nullptr : it->second);
-    for (size_t i = 1; i < lineage.size(); ++i) {  // inherited nodes
-      for (const std::string& node : nodes_of[lineage[i]]) NodeOf(r, node);
-    }
+    std::vector<std::string> lineage{r.resource};
     for (const NodeTerms& n : r.nodes) {
       PrintNode(r, n, lineage, sums, label, out);
     }
@@ -180,12 +135,11 @@ std::string FormatScore(cib::Score score) {
   return score.value() > 0 ? "+" + s : s;
 }
 
-std::vector<std::string> ScoreLineage(const policy::TransitionGraph& graph,
+std::vector<std::string> ScoreLineage(const policy::TransitionGraph&,
                                       const std::string& instance) {
-  for (const policy::Placement& p : graph.placements) {
-    if (p.instance == instance) return Lineage(graph, instance, &p);
-  }
-  return Lineage(graph, instance, nullptr);
+  // The scheduler records every term that applies to an instance under the
+  // instance itself, inherited ones marked "(via PARENT)".
+  return {instance};
 }
 
 void PrintScores(const policy::TransitionGraph& graph, std::ostream& out) {

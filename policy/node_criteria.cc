@@ -23,6 +23,55 @@ struct TermRec {
   Score score;
   std::string source;
   bool location = false;
+  std::string via;  // the ancestor it was inherited from
+};
+
+// The terms behind each resource's scores, for `explain` and `--scores`:
+// exactly what the totals below add up, inherited ones marked "via".
+class Recorder {
+ public:
+  Recorder(WorkingSet& ws)
+      : ws_(ws),
+        on_(ws.options->record_scores),
+        all_(ws.resources.size()),
+        plain_(ws.resources.size()) {}
+
+  void Begin(const Rsc& r, bool from_plain) {
+    if (!on_) return;
+    auto& mine = all_[size_t(r.index)];
+    if (r.parent) {
+      const auto& from = from_plain ? plain_[size_t(r.parent->index)]
+                                    : all_[size_t(r.parent->index)];
+      for (TermRec t : from) {
+        if (t.via.empty()) t.via = r.parent->id;
+        mine.push_back(std::move(t));
+      }
+    }
+  }
+  void Add(const Rsc& r, const TermRec& t) {
+    if (on_) all_[size_t(r.index)].push_back(t);
+  }
+  // Snapshot of what non-first group members inherit: without the group's
+  // own (non-ban) locations.
+  void Seal(const Rsc& r) {
+    if (!on_) return;
+    auto& plain = plain_[size_t(r.index)];
+    for (const TermRec& t : all_[size_t(r.index)]) {
+      bool own_location =
+          t.via.empty() && t.location && !t.score.IsMinusInfinity();
+      if (!own_location) plain.push_back(t);
+    }
+    for (const TermRec& t : all_[size_t(r.index)]) {
+      ws_.Term(r, t.node, t.score,
+               t.via.empty() ? t.source : t.source + " (via " + t.via + ")");
+    }
+  }
+
+ private:
+  WorkingSet& ws_;
+  bool on_;
+  std::vector<std::vector<TermRec>> all_;
+  std::vector<std::vector<TermRec>> plain_;
 };
 
 using Terms = std::unordered_map<const Rsc*, std::vector<TermRec>>;
@@ -157,6 +206,7 @@ void ApplyNodeCriteria(WorkingSet& ws) {
   // the others, which still follow through the group's colocation chain).
   std::vector<std::vector<Score>> without_locations(ws.resources.size());
   std::unordered_map<const Rsc*, std::vector<bool>> allowed;
+  Recorder record(ws);
   for (size_t k = 0; k < ws.resources.size(); ++k) {
     Rsc& r = ws.resources[k];
     std::vector<bool> ok = r.parent ? allowed[r.parent] : located[k];
@@ -165,19 +215,21 @@ void ApplyNodeCriteria(WorkingSet& ws) {
     }
     allowed[&r] = ok;
     const std::vector<Score>* base = nullptr;
+    bool plain_base = false;
     if (r.parent) {
       bool first =
           r.parent->children.empty() || r.parent->children.front() == &r;
-      base = (r.parent->IsGroup() && !first)
-                 ? &without_locations[size_t(r.parent->index)]
-                 : &r.parent->scores;
+      plain_base = r.parent->IsGroup() && !first;
+      base = plain_base ? &without_locations[size_t(r.parent->index)]
+                        : &r.parent->scores;
     }
+    record.Begin(r, plain_base);
     for (size_t i = 0; i < ws.nodes.size(); ++i) {
       r.scores[i] = base ? (*base)[i] : Score();
       std::string why = Unavailability(ws.nodes[i]);
       if (!r.parent && !why.empty()) {
         r.scores[i] += Score::MinusInfinity();
-        ws.Term(r, int(i), Score::MinusInfinity(), why);
+        record.Add(r, {int(i), Score::MinusInfinity(), why});
       }
     }
     std::vector<Score>& plain = without_locations[k];
@@ -191,7 +243,7 @@ void ApplyNodeCriteria(WorkingSet& ws) {
         if (!t.location || t.score.IsMinusInfinity()) {
           plain[size_t(t.node)] += t.score;
         }
-        ws.Term(r, t.node, t.score, t.source);
+        record.Add(r, t);
       }
     }
     if (!ws.symmetric) {
@@ -200,11 +252,12 @@ void ApplyNodeCriteria(WorkingSet& ws) {
         r.scores[i] = Score::MinusInfinity();
         plain[i] = Score::MinusInfinity();
         if (!r.parent) {
-          ws.Term(r, int(i), Score::MinusInfinity(),
-                  "symmetric-cluster=false and no location allows it");
+          record.Add(r, {int(i), Score::MinusInfinity(),
+                         "symmetric-cluster=false and no location allows it"});
         }
       }
     }
+    record.Seal(r);
   }
 }
 
