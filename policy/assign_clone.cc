@@ -215,6 +215,60 @@ void Promote(WorkingSet& ws, Rsc& clone) {
   }
 }
 
+int CurrentNode(Rsc* inst) {
+  std::vector<Rsc*> prims;
+  Primitives(inst, prims);
+  for (Rsc* p : prims) {
+    if (!p->active_on.empty()) return p->active_on[0];
+  }
+  return -1;
+}
+
+void Unassign(WorkingSet& ws, Rsc& inst) {
+  std::vector<Rsc*> prims;
+  Primitives(&inst, prims);
+  for (Rsc* p : prims) {
+    if (p->assigned >= 0) ws.nodes[size_t(p->assigned)].assigned--;
+  }
+}
+
+// Anonymous instances are interchangeable: once the clone's set of nodes
+// is chosen, map the instances onto it so that every instance whose node
+// is in the set stays there. Otherwise instances would swap nodes and
+// restart for nothing (and everything ordered after the clone with them).
+void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
+  std::vector<int> wanted(ws.nodes.size(), 0);
+  std::vector<Rsc*> movable;
+  for (Rsc* inst : clone.children) {
+    bool pinned = inst->IsPrimitive() && Pinned(*inst);
+    if (pinned || inst->orphan) continue;
+    if (inst->assigned >= 0) wanted[size_t(inst->assigned)]++;
+    movable.push_back(inst);
+  }
+  std::vector<int> target(movable.size(), -1);
+  for (size_t i = 0; i < movable.size(); ++i) {  // stay where possible
+    int cur = CurrentNode(movable[i]);
+    if (cur >= 0 && wanted[size_t(cur)] > 0) {
+      target[i] = cur;
+      wanted[size_t(cur)]--;
+    }
+  }
+  size_t next = 0;
+  for (size_t i = 0; i < movable.size(); ++i) {  // the rest fill the gaps
+    if (target[i] >= 0) continue;
+    while (next < wanted.size() && wanted[next] == 0) ++next;
+    if (next < wanted.size()) {
+      target[i] = int(next);
+      wanted[next]--;
+    }
+  }
+  for (size_t i = 0; i < movable.size(); ++i) {
+    if (movable[i]->assigned == target[i]) continue;
+    Unassign(ws, *movable[i]);
+    AssignInstance(ws, *movable[i], target[i]);
+  }
+}
+
 }  // namespace
 
 void AssignClone(WorkingSet& ws, Rsc& clone) {
@@ -266,6 +320,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
       full[size_t(node)] = true;
     }
   }
+  if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
   if (clone.promotable) Promote(ws, clone);
   clone.provisional = false;
   clone.assigning = false;
