@@ -183,11 +183,11 @@ int RunResource(const Context& ctx, const Tokens& args) {
                          "resource restart needs a running cluster (offline, "
                          "`crm resource stop` then `start` changes nothing)"));
   }
-  return Fail(ctx,
-              Status::Syntax("unknown resource command " + Quote(cmd) +
-                             " (expected migrate, move, unmigrate, clear, ban, "
-                             "start, stop, promote, demote, manage, unmanage, "
-                             "maintenance, meta, cleanup, locate or list)"));
+  return Fail(ctx, Status::Syntax(
+                       "unknown resource command " + Quote(cmd) +
+                       " (expected migrate, move, unmigrate, clear, ban, "
+                       "start, stop, promote, demote, manage, unmanage, "
+                       "maintenance, meta, cleanup, locate, explain or list)"));
 }
 
 }  // namespace paceline::cli::crm

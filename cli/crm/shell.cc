@@ -16,7 +16,7 @@ constexpr const char* kUsage =
     "  node       standby|online|maintenance|ready|attribute|list|show|delete\n"
     "  resource   migrate|move|unmigrate|unmove|clear|ban|start|stop|promote|\n"
     "             demote|manage|unmanage|maintenance|meta|cleanup|refresh|\n"
-    "             locate|list|status\n"
+    "             locate|explain|list|status\n"
     "  status     cluster status from the CIB\n"
     "offline mode: --cib FILE, PACELINE_CIB=FILE or CIB_file=FILE (YAML)\n";
 
