@@ -36,7 +36,6 @@ class ActionBuilder {
   void PropagateRunnable();
 
   TransitionGraph& graph() { return g_; }
-  const std::vector<bool>& mandatory() const { return mandatory_; }
 
  private:
   WorkingSet& ws_;

@@ -205,7 +205,7 @@ bool Pinned(const Rsc& r) { return !r.managed || r.blocked; }
 
 void AssignPrimitive(WorkingSet& ws, Rsc& r) {
   if (!r.provisional) return;
-  if (r.assigning) return;  // a colocation loop: Unpack notes it later
+  if (r.assigning) return;  // a colocation loop (ApplyToDependent notes it)
   r.assigning = true;
   if (Pinned(r)) {
     int node = r.active_on.empty() ? -1 : r.active_on[0];
@@ -292,16 +292,26 @@ bool BlockRound(WorkingSet& ws) {
     if (!blocks || WillRun(*o.first, o.first_action == cib::Action::kPromote)) {
       continue;
     }
+    std::string why = "order " + o.id + ": " + o.first->id + " cannot " +
+                      std::string(cib::ActionName(o.first_action));
     std::vector<Rsc*> thens;
     PrimitivesUnder(o.then, thens);
     for (Rsc* p : thens) {
+      if (o.then_action == cib::Action::kPromote) {
+        // Only the promotion depends on it: stay, unpromoted.
+        if (p->next_role == Role::kPromoted && !Pinned(*p)) {
+          p->next_role = Role::kUnpromoted;
+          ws.Note(p->id + " cannot be promoted: " + why);
+          changed = true;
+        }
+        continue;
+      }
+      if (o.then_action != cib::Action::kStart) continue;
       // A `then` that is not running keeps its assignment: its start stays
       // in the graph, unrunnable, so the summary can say why. One that runs
       // must stop.
       if (p->active_on.empty()) continue;
-      changed |= Unassign(ws, *p,
-                          "order " + o.id + ": " + o.first->id + " cannot " +
-                              std::string(cib::ActionName(o.first_action)));
+      changed |= Unassign(ws, *p, why);
     }
   }
   for (const Coloc& c : ws.colocs) {

@@ -215,6 +215,39 @@ void Promote(WorkingSet& ws, Rsc& clone) {
   }
 }
 
+// An instance with an unmanaged or blocked primitive stays exactly as it
+// is, members included.
+bool InstancePinned(Rsc* inst) {
+  std::vector<Rsc*> prims;
+  Primitives(inst, prims);
+  return std::any_of(prims.begin(), prims.end(),
+                     [](Rsc* p) { return Pinned(*p); });
+}
+
+// The pinned primitives stay as they are; the managed members of the same
+// instance stay with them where they may run, else stop.
+void KeepPinned(WorkingSet& ws, Rsc& inst, const std::vector<Score>& scores) {
+  std::vector<Rsc*> prims;
+  Primitives(&inst, prims);
+  int node = -1;
+  for (Rsc* p : prims) {
+    if (Pinned(*p) && !p->active_on.empty()) node = p->active_on[0];
+  }
+  for (Rsc* p : prims) {
+    if (Pinned(*p)) {
+      SetAssigned(ws, *p, p->active_on.empty() ? -1 : p->active_on[0],
+                  p->current_role);
+      continue;
+    }
+    bool ok = node >= 0 && ws.nodes[size_t(node)].Available() &&
+              (scores[size_t(node)] + p->own_scores[size_t(node)]).value() >= 0;
+    SetAssigned(ws, *p, ok ? node : -1, Role::kStarted);
+  }
+  inst.assigned = node;
+  inst.next_role = node >= 0 ? Role::kStarted : Role::kStopped;
+  inst.provisional = false;
+}
+
 int CurrentNode(Rsc* inst) {
   std::vector<Rsc*> prims;
   Primitives(inst, prims);
@@ -224,7 +257,7 @@ int CurrentNode(Rsc* inst) {
   return -1;
 }
 
-void Unassign(WorkingSet& ws, Rsc& inst) {
+void ReleaseLoad(WorkingSet& ws, Rsc& inst) {
   std::vector<Rsc*> prims;
   Primitives(&inst, prims);
   for (Rsc* p : prims) {
@@ -240,8 +273,7 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
   std::vector<int> wanted(ws.nodes.size(), 0);
   std::vector<Rsc*> movable;
   for (Rsc* inst : clone.children) {
-    bool pinned = inst->IsPrimitive() && Pinned(*inst);
-    if (pinned || inst->orphan) continue;
+    if (InstancePinned(inst) || inst->orphan) continue;
     if (inst->assigned >= 0) wanted[size_t(inst->assigned)]++;
     movable.push_back(inst);
   }
@@ -264,7 +296,7 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
   }
   for (size_t i = 0; i < movable.size(); ++i) {
     if (movable[i]->assigned == target[i]) continue;
-    Unassign(ws, *movable[i]);
+    ReleaseLoad(ws, *movable[i]);
     AssignInstance(ws, *movable[i], target[i]);
   }
 }
@@ -305,9 +337,9 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     Primitives(inst, prims);
     Rsc& lead = prims.empty() ? *inst : *prims[0];
     int node = -1;
-    if (inst->IsPrimitive() && Pinned(*inst)) {
-      node = inst->active_on.empty() ? -1 : inst->active_on[0];
-      SetAssigned(ws, *inst, node, inst->current_role);
+    if (InstancePinned(inst)) {
+      KeepPinned(ws, *inst, scores);
+      node = inst->assigned;
     } else {
       std::vector<Score> own = InstanceOwn(*inst);
       std::vector<Score> mine = scores;

@@ -7,6 +7,7 @@
 //
 // and the phases chained: demote's confirmed-post before stop's pre, stop's
 // before start's, start's before promote's.
+#include "common/strings.h"
 #include "policy/action_builder.h"
 
 namespace paceline::policy::internal {
@@ -14,7 +15,8 @@ namespace paceline::policy::internal {
 namespace {
 
 bool Truthy(const std::string* v) {
-  return v && (*v == "true" || *v == "yes" || *v == "on" || *v == "1");
+  bool b = false;
+  return v && ParseBool(*v, &b) && b;
 }
 
 bool WantsNotify(const Rsc& clone) {

@@ -37,7 +37,7 @@ struct Options {
 };
 
 // Fails only on input the engine cannot schedule at all (a cycle in the
-// orderings, an unknown resource in the status is a note, not a failure).
+// orderings); an active resource the configuration lacks is a note.
 Result<TransitionGraph> Schedule(const Snapshot& snapshot,
                                  const Options& options, WallTime now);
 

@@ -3,6 +3,7 @@
 // each primitive's current state, and the colocation/order lists with
 // group endpoints resolved the way Pacemaker resolves them.
 #include <algorithm>
+#include <cstdint>
 
 #include "common/strings.h"
 #include "policy/working_set.h"
@@ -74,18 +75,21 @@ const std::string* Meta(const WorkingSet& ws, const Rsc& r,
   return ws.snapshot->config.rsc_defaults.Get(name);
 }
 
+// The first of names that is set, as an integer clamped to [lo, hi].
 int MetaInt(const WorkingSet& ws, const Rsc& r,
-            std::initializer_list<std::string_view> names, int fallback) {
+            std::initializer_list<std::string_view> names, int fallback,
+            int lo = INT32_MIN, int hi = INT32_MAX) {
+  long long v = fallback;
   for (auto name : names) {
-    long long v = 0;
     const std::string* s = Meta(ws, r, name);
-    if (s && ParseInt64(*s, &v)) return int(v);
+    if (s && ParseInt64(*s, &v)) break;
+    v = fallback;
   }
-  return fallback;
+  return int(std::clamp<long long>(v, lo, hi));
 }
 
 void UnpackMeta(WorkingSet& ws, Rsc& r) {
-  r.priority = MetaInt(ws, r, {"priority"}, 0);
+  r.priority = MetaInt(ws, r, {"priority"}, 0, -cib::kInfinity, cib::kInfinity);
   const std::string* sticky = Meta(ws, r, "resource-stickiness");
   if (!sticky) sticky = Meta(ws, r, "stickiness");
   if (!sticky) {  // the old cluster property (the talk sets it)
@@ -115,11 +119,15 @@ void UnpackMeta(WorkingSet& ws, Rsc& r) {
     r.promotable = r.config->promotable;
     r.globally_unique = Truthy(r.config->meta.Get("globally-unique"));
     int nodes = int(ws.nodes.size());
-    r.clone_max = MetaInt(ws, r, {"clone-max"}, nodes);
-    r.clone_node_max = MetaInt(ws, r, {"clone-node-max"}, 1);
-    r.promoted_max = MetaInt(ws, r, {"promoted-max", "master-max"}, 1);
-    r.promoted_node_max =
-        MetaInt(ws, r, {"promoted-node-max", "master-node-max"}, 1);
+    r.clone_node_max = MetaInt(ws, r, {"clone-node-max"}, 1, 0, 1000);
+    // More anonymous instances than can ever run are pointless (and a huge
+    // clone-max must not exhaust memory); unique ones have their own ids.
+    int most = r.globally_unique ? 10000 : nodes * r.clone_node_max;
+    r.clone_max = MetaInt(ws, r, {"clone-max"}, nodes, 0, most);
+    r.promoted_max =
+        MetaInt(ws, r, {"promoted-max", "master-max"}, 1, 0, r.clone_max);
+    r.promoted_node_max = MetaInt(
+        ws, r, {"promoted-node-max", "master-node-max"}, 1, 0, r.clone_max);
   }
 }
 
@@ -194,7 +202,6 @@ void SetState(WorkingSet& ws, Rsc& p, int node, const cib::ResourceState& s) {
   // matters through its fail count; recovery is for what still runs.
   if (s.failed && active) {
     p.failed = true;
-    p.failed_node = node;
     for (const auto& f : ws.snapshot->status.failures) {
       if (f.node == n.name &&
           (f.resource == s.id || f.resource == p.primitive_id)) {
@@ -236,6 +243,21 @@ void UnpackStatePrimitive(WorkingSet& ws, Rsc& p) {
 
 // Anonymous clone instances are interchangeable: the k-th node where the
 // child is active becomes instance k. Globally unique ones keep "id:N".
+// Does the node run a copy of this (cloned) configured resource?
+bool ActiveCopyOn(const NodeInfo& n, const cib::Resource& r,
+                  const cib::Configuration& config) {
+  if (r.IsPrimitive()) {
+    auto it = n.states.find(r.id);
+    return it != n.states.end() && it->second->role != Role::kStopped &&
+           it->second->role != Role::kUnknown;
+  }
+  for (const auto& child : r.children) {
+    const cib::Resource* c = config.FindResource(child);
+    if (c && ActiveCopyOn(n, *c, config)) return true;
+  }
+  return false;
+}
+
 void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
   int next = 0;
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
@@ -254,9 +276,16 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
       continue;
     }
     if (next >= int(clone.children.size())) {
-      // More copies active than clone-max allows: an orphan instance, so
-      // that every extra copy is stopped in this one transition.
-      Rsc* orphan = Build(ws, *clone.children[0]->config, &clone, next);
+      // More copies active than clone-max allows (clone-max=0 disables a
+      // clone): an orphan instance, so that every extra copy is stopped in
+      // this one transition.
+      const auto& config = ws.snapshot->config;
+      const cib::Resource* child =
+          clone.config->children.empty()
+              ? nullptr
+              : config.FindResource(clone.config->children[0]);
+      if (!child || !ActiveCopyOn(n, *child, config)) continue;
+      Rsc* orphan = Build(ws, *child, &clone, next);
       std::vector<Rsc*> all;
       Primitives(orphan, all);
       orphan->orphan = true;
@@ -276,7 +305,27 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
   }
 }
 
+// Resources the status knows but the configuration does not (deleted while
+// running): Pacemaker stops them; we do not yet, and say so.
+void NoteOrphans(WorkingSet& ws) {
+  const auto& config = ws.snapshot->config;
+  for (const NodeInfo& n : ws.nodes) {
+    if (!n.status) continue;
+    for (const auto& s : n.status->resources) {
+      std::string_view id = s.id;
+      id = id.substr(0, id.find(':'));
+      bool active = s.role != Role::kStopped && s.role != Role::kUnknown;
+      if (active && !config.FindResource(id)) {
+        ws.Note("orphan " + s.id + " is active on " + n.name +
+                " but not configured; stopping orphans is not implemented "
+                "yet");
+      }
+    }
+  }
+}
+
 void UnpackState(WorkingSet& ws) {
+  NoteOrphans(ws);
   for (Rsc* top : ws.top) {
     if (top->IsClone()) {
       UnpackStateClone(ws, *top);
@@ -400,8 +449,7 @@ void WorkingSet::Term(const Rsc& rsc, int node, Score score, std::string source,
 }
 
 void WorkingSet::Note(std::string text) {
-  if (graph && std::find(graph->notes.begin(), graph->notes.end(), text) ==
-                   graph->notes.end()) {
+  if (graph && noted.insert(text).second) {
     graph->notes.push_back(std::move(text));
   }
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "cib/duration.h"
@@ -93,7 +94,6 @@ struct Rsc {
   std::vector<int> active_on;  // node indexes
   Role current_role = Role::kStopped;
   bool failed = false;
-  int failed_node = -1;
   std::string failed_action;
   long long failed_interval_ms = 0;
   std::string on_fail = "restart";  // of the failed operation
@@ -151,6 +151,7 @@ struct WorkingSet {
   void Term(const Rsc& rsc, int node, Score score, std::string source,
             bool promotion = false);
   void Note(std::string text);
+  std::unordered_set<std::string> noted;
 };
 
 // The stages, in pipeline order.
