@@ -271,9 +271,8 @@ void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
           o.then_action != cib::Action::kStart) {
         continue;
       }
-      std::vector<Rsc*> firsts, thens;
-      PrimitivesUnder(o.first, firsts);
-      PrimitivesUnder(o.then, thens);
+      const std::vector<Rsc*>& firsts = o.first->primitives;
+      const std::vector<Rsc*>& thens = o.then->primitives;
       bool restarting = std::any_of(firsts.begin(), firsts.end(),
                                     [&](Rsc* p) { return Starts(b, *p); });
       if (!restarting) continue;

@@ -254,17 +254,8 @@ void Assign(WorkingSet& ws, Rsc& r) {
   }
 }
 
-void PrimitivesUnder(Rsc* r, std::vector<Rsc*>& out) {
-  if (r->IsPrimitive()) {
-    out.push_back(r);
-    return;
-  }
-  for (Rsc* c : r->children) PrimitivesUnder(c, out);
-}
-
 bool WillRun(const Rsc& r, bool promoted) {
-  std::vector<Rsc*> prims;
-  PrimitivesUnder(const_cast<Rsc*>(&r), prims);
+  const std::vector<Rsc*>& prims = r.primitives;
   return std::any_of(prims.begin(), prims.end(), [&](const Rsc* p) {
     return p->assigned >= 0 && (!promoted || p->next_role == Role::kPromoted);
   });
@@ -294,8 +285,7 @@ bool BlockRound(WorkingSet& ws) {
     }
     std::string why = "order " + o.id + ": " + o.first->id + " cannot " +
                       std::string(cib::ActionName(o.first_action));
-    std::vector<Rsc*> thens;
-    PrimitivesUnder(o.then, thens);
+    const std::vector<Rsc*>& thens = o.then->primitives;
     for (Rsc* p : thens) {
       if (o.then_action == cib::Action::kPromote) {
         // Only the promotion depends on it: stay, unpromoted.
@@ -318,8 +308,7 @@ bool BlockRound(WorkingSet& ws) {
     bool hard = c.Mandatory() || c.Banned();
     if (!hard || c.dependent_role == Role::kPromoted) continue;
     std::vector<bool> there = PrimaryNodes(ws, *c.primary, c.primary_role);
-    std::vector<Rsc*> deps;
-    PrimitivesUnder(c.dependent, deps);
+    const std::vector<Rsc*>& deps = c.dependent->primitives;
     for (Rsc* d : deps) {
       if (d->assigned < 0 || there[size_t(d->assigned)] == c.Mandatory()) {
         continue;

@@ -13,14 +13,6 @@ namespace paceline::policy::internal {
 
 namespace {
 
-void Primitives(Rsc* r, std::vector<Rsc*>& out) {
-  if (r->IsPrimitive()) {
-    out.push_back(r);
-    return;
-  }
-  for (Rsc* c : r->children) Primitives(c, out);
-}
-
 // The instance's own terms (stickiness, bans), members' included.
 std::vector<Score> InstanceOwn(const Rsc& inst) {
   std::vector<Score> own = inst.own_scores;
@@ -76,8 +68,7 @@ void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why,
 }
 
 void ScoreFromAgent(WorkingSet& ws, Candidate& c) {
-  std::vector<Rsc*> prims;
-  Primitives(c.inst, prims);
+  const std::vector<Rsc*>& prims = c.inst->primitives;
   const NodeInfo& n = ws.nodes[size_t(c.inst->assigned)];
   for (Rsc* p : prims) {
     const std::string* v = PromotionAttribute(ws, *p, n);
@@ -158,8 +149,7 @@ void Promote(WorkingSet& ws, Rsc& clone) {
   for (Rsc* inst : clone.children) {
     if (inst->assigned < 0) continue;
     Candidate c{inst};
-    std::vector<Rsc*> prims;
-    Primitives(inst, prims);
+    const std::vector<Rsc*>& prims = inst->primitives;
     c.promoted_now =
         !prims.empty() && prims[0]->current_role == Role::kPromoted;
     bool pinned = std::any_of(prims.begin(), prims.end(),
@@ -218,8 +208,7 @@ void Promote(WorkingSet& ws, Rsc& clone) {
 // An instance with an unmanaged or blocked primitive stays exactly as it
 // is, members included.
 bool InstancePinned(Rsc* inst) {
-  std::vector<Rsc*> prims;
-  Primitives(inst, prims);
+  const std::vector<Rsc*>& prims = inst->primitives;
   return std::any_of(prims.begin(), prims.end(),
                      [](Rsc* p) { return Pinned(*p); });
 }
@@ -227,8 +216,7 @@ bool InstancePinned(Rsc* inst) {
 // The pinned primitives stay as they are; the managed members of the same
 // instance stay with them where they may run, else stop.
 void KeepPinned(WorkingSet& ws, Rsc& inst, const std::vector<Score>& scores) {
-  std::vector<Rsc*> prims;
-  Primitives(&inst, prims);
+  const std::vector<Rsc*>& prims = inst.primitives;
   int node = -1;
   for (Rsc* p : prims) {
     if (Pinned(*p) && !p->active_on.empty()) node = p->active_on[0];
@@ -249,8 +237,7 @@ void KeepPinned(WorkingSet& ws, Rsc& inst, const std::vector<Score>& scores) {
 }
 
 int CurrentNode(Rsc* inst) {
-  std::vector<Rsc*> prims;
-  Primitives(inst, prims);
+  const std::vector<Rsc*>& prims = inst->primitives;
   for (Rsc* p : prims) {
     if (!p->active_on.empty()) return p->active_on[0];
   }
@@ -258,8 +245,7 @@ int CurrentNode(Rsc* inst) {
 }
 
 void ReleaseLoad(WorkingSet& ws, Rsc& inst) {
-  std::vector<Rsc*> prims;
-  Primitives(&inst, prims);
+  const std::vector<Rsc*>& prims = inst.primitives;
   for (Rsc* p : prims) {
     if (p->assigned >= 0) ws.nodes[size_t(p->assigned)].assigned--;
   }
@@ -314,8 +300,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   // ones, then the rest: a displaced instance must not take the node of one
   // that could have stayed (that would restart a healthy instance).
   auto rank = [&](Rsc* inst) {
-    std::vector<Rsc*> prims;
-    Primitives(inst, prims);
+    const std::vector<Rsc*>& prims = inst->primitives;
     int node = -1;
     for (Rsc* p : prims) {
       if (!p->active_on.empty()) node = p->active_on[0];
@@ -333,8 +318,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   std::vector<bool> full(ws.nodes.size(), false);
   std::vector<int> per_node(ws.nodes.size(), 0);
   for (Rsc* inst : order) {
-    std::vector<Rsc*> prims;
-    Primitives(inst, prims);
+    const std::vector<Rsc*>& prims = inst->primitives;
     Rsc& lead = prims.empty() ? *inst : *prims[0];
     int node = -1;
     if (InstancePinned(inst)) {

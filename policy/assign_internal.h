@@ -35,7 +35,6 @@ void Decide(WorkingSet& ws, const Rsc& r, int node,
             const std::vector<Score>& scores);
 void SetAssigned(WorkingSet& ws, Rsc& r, int node, Role role);
 bool Pinned(const Rsc& r);
-void PrimitivesUnder(Rsc* r, std::vector<Rsc*>& out);
 // Will r (or anything under it) be active -- promoted, if asked -- after
 // the transition, as assigned?
 bool WillRun(const Rsc& r, bool promoted);

@@ -28,14 +28,6 @@ bool WantsNotify(const Rsc& clone) {
   return false;
 }
 
-void Primitives(const Rsc* r, std::vector<const Rsc*>& out) {
-  if (r->IsPrimitive()) {
-    out.push_back(r);
-    return;
-  }
-  for (const Rsc* c : r->children) Primitives(c, out);
-}
-
 struct Phase {
   Task begin;
   Task done;
@@ -46,8 +38,7 @@ struct Phase {
 
 void CreateNotifications(WorkingSet& ws, ActionBuilder& b, const Rsc& clone) {
   if (!WantsNotify(clone)) return;
-  std::vector<const Rsc*> prims;
-  Primitives(&clone, prims);
+  const std::vector<Rsc*>& prims = clone.primitives;
   const Phase kPhases[] = {{Task::kDemote, Task::kDemoted, "demote"},
                            {Task::kStop, Task::kStopped, "stop"},
                            {Task::kStart, Task::kRunning, "start"},

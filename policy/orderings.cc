@@ -54,18 +54,9 @@ Task Done(Task t) {
   }
 }
 
-void Primitives(const Rsc* r, std::vector<const Rsc*>& out) {
-  if (r->IsPrimitive()) {
-    out.push_back(r);
-    return;
-  }
-  for (const Rsc* c : r->children) Primitives(c, out);
-}
-
 // Real actions of `task` anywhere under r.
 std::vector<int> Under(const ActionBuilder& b, const Rsc& r, Task task) {
-  std::vector<const Rsc*> prims;
-  Primitives(&r, prims);
+  const std::vector<Rsc*>& prims = r.primitives;
   std::vector<int> out;
   for (const Rsc* p : prims) {
     const auto& ids = b.Of(*p, task);

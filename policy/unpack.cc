@@ -164,15 +164,6 @@ Rsc* Build(WorkingSet& ws, const cib::Resource& cfg, Rsc* parent,
   return &r;
 }
 
-// Primitives at or under r.
-void Primitives(Rsc* r, std::vector<Rsc*>& out) {
-  if (r->IsPrimitive()) {
-    out.push_back(r);
-    return;
-  }
-  for (Rsc* c : r->children) Primitives(c, out);
-}
-
 // Can the node's view of its resources be trusted? Offline nodes run
 // nothing; an unclean node's resources are assumed stopped only if fencing
 // is disabled (the talk's setting) -- otherwise they are blocked.
@@ -243,6 +234,20 @@ void UnpackStatePrimitive(WorkingSet& ws, Rsc& p) {
 
 // Anonymous clone instances are interchangeable: the k-th node where the
 // child is active becomes instance k. Globally unique ones keep "id:N".
+// Fills Rsc::primitives for r and everything under it.
+void CollectPrimitives(Rsc& r) {
+  r.primitives.clear();
+  if (r.IsPrimitive()) {
+    r.primitives.push_back(&r);
+    return;
+  }
+  for (Rsc* c : r.children) {
+    CollectPrimitives(*c);
+    r.primitives.insert(r.primitives.end(), c->primitives.begin(),
+                        c->primitives.end());
+  }
+}
+
 // Does the node run a copy of this (cloned) configured resource?
 bool ActiveCopyOn(const NodeInfo& n, const cib::Resource& r,
                   const cib::Configuration& config) {
@@ -266,8 +271,7 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
     bool any_active = false;
     if (clone.globally_unique) {
       for (Rsc* inst : clone.children) {
-        std::vector<Rsc*> prims;
-        Primitives(inst, prims);
+        const std::vector<Rsc*>& prims = inst->primitives;
         for (Rsc* p : prims) {
           auto it = n.states.find(p->id);  // "id:N"
           if (it != n.states.end()) SetState(ws, *p, int(i), *it->second);
@@ -286,14 +290,14 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
               : config.FindResource(clone.config->children[0]);
       if (!child || !ActiveCopyOn(n, *child, config)) continue;
       Rsc* orphan = Build(ws, *child, &clone, next);
-      std::vector<Rsc*> all;
-      Primitives(orphan, all);
+      CollectPrimitives(*orphan);
+      const std::vector<Rsc*>& all = orphan->primitives;
       orphan->orphan = true;
       for (Rsc* p : all) p->orphan = true;
       clone.children.push_back(orphan);
+      CollectPrimitives(clone);
     }
-    std::vector<Rsc*> prims;
-    Primitives(clone.children[size_t(next)], prims);
+    const std::vector<Rsc*>& prims = clone.children[size_t(next)]->primitives;
     for (Rsc* p : prims) {
       auto it = n.states.find(p->primitive_id);
       if (it == n.states.end()) continue;
@@ -331,8 +335,7 @@ void UnpackState(WorkingSet& ws) {
       UnpackStateClone(ws, *top);
       continue;
     }
-    std::vector<Rsc*> prims;
-    Primitives(top, prims);
+    const std::vector<Rsc*>& prims = top->primitives;
     for (Rsc* p : prims) UnpackStatePrimitive(ws, *p);
   }
 }
@@ -399,6 +402,7 @@ Status Unpack(WorkingSet& ws) {
   UnpackNodes(ws);
   for (const cib::Resource* top : ws.snapshot->config.TopLevel()) {
     ws.top.push_back(Build(ws, *top, nullptr, -1));
+    CollectPrimitives(*ws.top.back());
   }
   UnpackState(ws);
   UnpackConstraints(ws);

@@ -71,6 +71,9 @@ struct Rsc {
   Variant variant = Variant::kPrimitive;
   Rsc* parent = nullptr;
   std::vector<Rsc*> children;
+  // Itself for a primitive, else every primitive under it in order (set by
+  // Unpack for the whole tree).
+  std::vector<Rsc*> primitives;
   std::string primitive_id;  // primitives: the configured id (status key)
   int instance = -1;         // clone instances: the number
   bool orphan = false;       // an active instance beyond clone-max
