@@ -164,9 +164,10 @@ void Promote(WorkingSet& ws, Rsc& clone) {
         inst->target_role == Role::kUnpromoted) {
       c.eligible = false;
     }
-    if (!ws.snapshot->quorate && ws.no_quorum_policy == "freeze" &&
-        !c.promoted_now) {
-      c.eligible = false;  // nothing new is promoted without quorum
+    if (!ws.snapshot->quorate &&
+        ((ws.no_quorum_policy == "freeze" && !c.promoted_now) ||
+         ws.no_quorum_policy == "demote")) {
+      c.eligible = false;  // nothing (new) is promoted without quorum
       ws.Note(inst->id + " cannot be promoted without quorum");
     }
     candidates.push_back(c);

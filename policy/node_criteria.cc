@@ -158,8 +158,12 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
           {int(i), Score::MinusInfinity(), "target-role=Stopped"});
     }
     if (no_quorum && !r.parent) {
-      bool freeze_here = ws.no_quorum_policy == "freeze";
-      if (!freeze_here) {
+      // freeze: handled per primitive below; demote: promotable clones keep
+      // running, unpromoted (the promotion stage sees to that).
+      bool spared =
+          ws.no_quorum_policy == "freeze" ||
+          (ws.no_quorum_policy == "demote" && r.IsClone() && r.promotable);
+      if (!spared) {
         terms[&r].push_back(
             {int(i), Score::MinusInfinity(),
              "no quorum (no-quorum-policy=" + ws.no_quorum_policy + ")"});
