@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "cib/config_index.h"
 #include "cib/duration.h"
 #include "cib/store.h"
 #include "cli/simulate.h"
@@ -118,15 +119,6 @@ Status SetNodeState(policy::Snapshot& s, const std::string& node, bool up,
   return Status::Ok();
 }
 
-const cib::Resource* CloneOf(const cib::Configuration& config,
-                             const std::string& id) {
-  for (const cib::Resource* r = config.ParentOf(id); r;
-       r = config.ParentOf(r->id)) {
-    if (r->IsClone()) return r;
-  }
-  return nullptr;
-}
-
 // The interval of the monitor op that watches `role` (0 if none).
 long long MonitorInterval(const cib::Resource& r, Role role) {
   long long fallback = 0;
@@ -187,7 +179,7 @@ Result<FailSpec> ParseFail(const policy::Snapshot& s, const std::string& spec) {
                            std::string(cib::KindName(*f.primitive)) +
                            "; name one of its primitives");
   }
-  const cib::Resource* clone = CloneOf(s.config, base);
+  const cib::Resource* clone = cib::ConfigIndex(s.config).CloneOf(base);
   bool unique = false;
   if (clone) {
     const std::string* v = clone->meta.Get("globally-unique");
@@ -223,8 +215,9 @@ Status InjectFailure(policy::Snapshot& s, const std::string& spec, WallTime now,
     node.resources.push_back({f.status_id, Role::kStopped});
     rs = &node.resources.back();
   }
-  bool promotable = CloneOf(s.config, f.primitive->id) &&
-                    CloneOf(s.config, f.primitive->id)->promotable;
+  const cib::Resource* clone =
+      cib::ConfigIndex(s.config).CloneOf(f.primitive->id);
+  bool promotable = clone && clone->promotable;
   bool fatal = true;
   if (const auto* v = s.config.properties.Get("start-failure-is-fatal")) {
     ParseBool(*v, &fatal);

@@ -16,6 +16,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "cib/config_index.h"
 #include "cli/simulate_render.h"
 #include "common/strings.h"
 
@@ -82,15 +83,6 @@ struct Instance {
   InstanceActions actions;
 };
 
-const cib::Resource* CloneOf(const cib::Configuration& config,
-                             const std::string& primitive) {
-  for (const cib::Resource* r = config.ParentOf(primitive); r;
-       r = config.ParentOf(r->id)) {
-    if (r->IsClone()) return r;
-  }
-  return nullptr;
-}
-
 // The status's entries by node and id, built once: lookups stay constant
 // time on clusters with thousands of resources per node.
 class StatusIndex {
@@ -132,9 +124,8 @@ void AddCurrent(Instance& inst, const StatusIndex& status,
   inst.current.push_back(SpotAt(status, node, inst.status_id));
 }
 
-Instance MakeInstance(const policy::Snapshot& snapshot,
-                      const StatusIndex& status, const Placement& p,
-                      const InstanceActions& actions) {
+Instance MakeInstance(const cib::ConfigIndex& config, const StatusIndex& status,
+                      const Placement& p, const InstanceActions& actions) {
   Instance inst;
   inst.id = p.instance;
   inst.primitive = p.primitive;
@@ -143,7 +134,7 @@ Instance MakeInstance(const policy::Snapshot& snapshot,
   inst.actions = actions;
   inst.target = p.node;
   inst.target_role = p.node.empty() ? Role::kStopped : p.role;
-  const cib::Resource* clone = CloneOf(snapshot.config, p.primitive);
+  const cib::Resource* clone = config.CloneOf(p.primitive);
   bool unique = false;
   if (clone) {
     const std::string* v = clone->meta.Get("globally-unique");
@@ -298,10 +289,11 @@ std::vector<SummaryLine> TransitionSummary(
     const policy::TransitionGraph& graph) {
   std::map<std::string, InstanceActions> actions = ByInstance(graph);
   StatusIndex status(snapshot.status);
+  cib::ConfigIndex config(snapshot.config);
   std::vector<Instance> instances;
   std::set<std::string> placed;
   for (const Placement& p : graph.placements) {
-    instances.push_back(MakeInstance(snapshot, status, p, actions[p.instance]));
+    instances.push_back(MakeInstance(config, status, p, actions[p.instance]));
     placed.insert(p.instance);
   }
   // Instances with actions but no placement (orphans being stopped).
@@ -310,7 +302,7 @@ std::vector<SummaryLine> TransitionSummary(
     Placement p;
     p.instance = id;
     p.primitive = acts.stops[0]->primitive;
-    instances.push_back(MakeInstance(snapshot, status, p, acts));
+    instances.push_back(MakeInstance(config, status, p, acts));
   }
   AddLeftovers(snapshot, before, instances);
   std::vector<SummaryLine> out;

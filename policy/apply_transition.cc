@@ -15,6 +15,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "cib/config_index.h"
 #include "common/strings.h"
 #include "policy/policy.h"
 
@@ -32,13 +33,14 @@ struct PrimitiveInfo {
 class PrimitiveTable {
  public:
   explicit PrimitiveTable(const cib::Configuration& config) {
+    cib::ConfigIndex index(config);
     for (size_t i = 0; i < config.resources.size(); ++i) {
       const cib::Resource& r = config.resources[i];
       if (!r.IsPrimitive()) continue;
       PrimitiveInfo info;
       info.order = static_cast<int>(i);
-      for (const cib::Resource* p = config.ParentOf(r.id); p;
-           p = config.ParentOf(p->id)) {
+      for (const cib::Resource* p = index.ParentOf(r.id); p;
+           p = index.ParentOf(p->id)) {
         if (!p->IsClone()) continue;
         bool unique = false;
         const std::string* v = p->meta.Get("globally-unique");

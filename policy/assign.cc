@@ -10,6 +10,7 @@
 // the node name. A negative score means "cannot run there".
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <unordered_set>
 
 #include "policy/assign_internal.h"
@@ -272,27 +273,64 @@ bool Unassign(WorkingSet& ws, Rsc& p, const std::string& why) {
 }
 
 // What an unassignment takes with it: the `then` of a mandatory order
-// whose `first` will not run (or be promoted), and the dependents of a
-// mandatory colocation whose primary is gone. Repeated to a fixed point.
-bool BlockRound(WorkingSet& ws) {
-  bool changed = false;
-  for (const Ord& o : ws.orders) {
+// whose `first` will not run (or be promoted), and the dependents of a hard
+// colocation whose primary is not (or is) there. A worklist keeps this
+// linear: a change to a primitive re-examines only the orders and
+// colocations that name it or one of its ancestors.
+class Blocker {
+ public:
+  explicit Blocker(WorkingSet& ws) : ws_(ws) {
+    by_first_.resize(ws.resources.size());
+    by_primary_.resize(ws.resources.size());
+    for (size_t i = 0; i < ws.orders.size(); ++i) {
+      by_first_[size_t(ws.orders[i].first->index)].push_back(i);
+      work_.push_back({true, i});
+    }
+    for (size_t i = 0; i < ws.colocs.size(); ++i) {
+      by_primary_[size_t(ws.colocs[i].primary->index)].push_back(i);
+      work_.push_back({false, i});
+    }
+  }
+
+  void Run() {
+    while (!work_.empty()) {
+      auto [is_order, i] = work_.front();
+      work_.pop_front();
+      if (is_order) {
+        Order(ws_.orders[i]);
+      } else {
+        Colocation(ws_.colocs[i]);
+      }
+    }
+  }
+
+ private:
+  // p changed: whatever depends on it, or on an ancestor, gets a new look.
+  void Changed(const Rsc& p) {
+    for (const Rsc* r = &p; r; r = r->parent) {
+      for (size_t i : by_first_[size_t(r->index)]) work_.push_back({true, i});
+      for (size_t i : by_primary_[size_t(r->index)]) {
+        work_.push_back({false, i});
+      }
+    }
+  }
+
+  void Order(const Ord& o) {
     bool blocks = o.kind == cib::OrderKind::kMandatory &&
                   (o.first_action == cib::Action::kStart ||
                    o.first_action == cib::Action::kPromote);
     if (!blocks || WillRun(*o.first, o.first_action == cib::Action::kPromote)) {
-      continue;
+      return;
     }
     std::string why = "order " + o.id + ": " + o.first->id + " cannot " +
                       std::string(cib::ActionName(o.first_action));
-    const std::vector<Rsc*>& thens = o.then->primitives;
-    for (Rsc* p : thens) {
+    for (Rsc* p : o.then->primitives) {
       if (o.then_action == cib::Action::kPromote) {
         // Only the promotion depends on it: stay, unpromoted.
         if (p->next_role == Role::kPromoted && !Pinned(*p)) {
           p->next_role = Role::kUnpromoted;
-          ws.Note(p->id + " cannot be promoted: " + why);
-          changed = true;
+          ws_.Note(p->id + " cannot be promoted: " + why);
+          Changed(*p);
         }
         continue;
       }
@@ -300,29 +338,32 @@ bool BlockRound(WorkingSet& ws) {
       // A `then` that is not running keeps its assignment: its start stays
       // in the graph, unrunnable, so the summary can say why. One that runs
       // must stop.
-      if (p->active_on.empty()) continue;
-      changed |= Unassign(ws, *p, why);
+      if (!p->active_on.empty() && Unassign(ws_, *p, why)) Changed(*p);
     }
   }
-  for (const Coloc& c : ws.colocs) {
+
+  void Colocation(const Coloc& c) {
     bool hard = c.Mandatory() || c.Banned();
-    if (!hard || c.dependent_role == Role::kPromoted) continue;
-    std::vector<bool> there = PrimaryNodes(ws, *c.primary, c.primary_role);
-    const std::vector<Rsc*>& deps = c.dependent->primitives;
-    for (Rsc* d : deps) {
+    if (!hard || c.dependent_role == Role::kPromoted) return;
+    std::vector<bool> there = PrimaryNodes(ws_, *c.primary, c.primary_role);
+    for (Rsc* d : c.dependent->primitives) {
       if (d->assigned < 0 || there[size_t(d->assigned)] == c.Mandatory()) {
         continue;
       }
       // Colocation loops assign one side before the other can see it;
       // what still breaks a hard colocation does not run.
-      changed |= Unassign(ws, *d,
-                          "colocation " + c.id + ": " +
-                              (c.Mandatory() ? "needs " : "excludes ") +
-                              c.primary->id);
+      std::string why = "colocation " + c.id + ": " +
+                        (c.Mandatory() ? "needs " : "excludes ") +
+                        c.primary->id;
+      if (Unassign(ws_, *d, why)) Changed(*d);
     }
   }
-  return changed;
-}
+
+  WorkingSet& ws_;
+  std::vector<std::vector<size_t>> by_first_;
+  std::vector<std::vector<size_t>> by_primary_;
+  std::deque<std::pair<bool, size_t>> work_;
+};
 
 }  // namespace
 
@@ -332,9 +373,7 @@ void AssignResources(WorkingSet& ws) {
     return a->priority > b->priority;
   });
   for (Rsc* r : order) Assign(ws, *r);
-  size_t limit = ws.orders.size() + ws.colocs.size() + 1;
-  for (size_t round = 0; round < limit && BlockRound(ws); ++round) {
-  }
+  Blocker(ws).Run();
 }
 
 }  // namespace paceline::policy::internal

@@ -9,8 +9,7 @@ namespace paceline::policy {
 Result<TransitionGraph> Schedule(const Snapshot& snapshot,
                                  const Options& options, WallTime now) {
   TransitionGraph graph;
-  internal::WorkingSet ws;
-  ws.snapshot = &snapshot;
+  internal::WorkingSet ws(snapshot);
   ws.options = &options;
   ws.now = now;
   ws.graph = &graph;

@@ -133,7 +133,6 @@ void UnpackMeta(WorkingSet& ws, Rsc& r) {
 
 Rsc* Build(WorkingSet& ws, const cib::Resource& cfg, Rsc* parent,
            int instance) {
-  const auto& config = ws.snapshot->config;
   Rsc& r = ws.resources.emplace_back();
   r.index = int(ws.resources.size()) - 1;
   r.config = &cfg;
@@ -150,12 +149,12 @@ Rsc* Build(WorkingSet& ws, const cib::Resource& cfg, Rsc* parent,
   UnpackMeta(ws, r);
   if (r.IsGroup()) {
     for (const auto& m : cfg.children) {
-      if (const auto* child = config.FindResource(m)) {
+      if (const auto* child = ws.config.Find(m)) {
         r.children.push_back(Build(ws, *child, &r, instance));
       }
     }
   } else if (r.IsClone() && !cfg.children.empty()) {
-    if (const auto* child = config.FindResource(cfg.children[0])) {
+    if (const auto* child = ws.config.Find(cfg.children[0])) {
       for (int i = 0; i < r.clone_max; ++i) {
         r.children.push_back(Build(ws, *child, &r, i));
       }
@@ -250,14 +249,14 @@ void CollectPrimitives(Rsc& r) {
 
 // Does the node run a copy of this (cloned) configured resource?
 bool ActiveCopyOn(const NodeInfo& n, const cib::Resource& r,
-                  const cib::Configuration& config) {
+                  const cib::ConfigIndex& config) {
   if (r.IsPrimitive()) {
     auto it = n.states.find(r.id);
     return it != n.states.end() && it->second->role != Role::kStopped &&
            it->second->role != Role::kUnknown;
   }
   for (const auto& child : r.children) {
-    const cib::Resource* c = config.FindResource(child);
+    const cib::Resource* c = config.Find(child);
     if (c && ActiveCopyOn(n, *c, config)) return true;
   }
   return false;
@@ -283,12 +282,11 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
       // More copies active than clone-max allows (clone-max=0 disables a
       // clone): an orphan instance, so that every extra copy is stopped in
       // this one transition.
-      const auto& config = ws.snapshot->config;
       const cib::Resource* child =
           clone.config->children.empty()
               ? nullptr
-              : config.FindResource(clone.config->children[0]);
-      if (!child || !ActiveCopyOn(n, *child, config)) continue;
+              : ws.config.Find(clone.config->children[0]);
+      if (!child || !ActiveCopyOn(n, *child, ws.config)) continue;
       Rsc* orphan = Build(ws, *child, &clone, next);
       CollectPrimitives(*orphan);
       const std::vector<Rsc*>& all = orphan->primitives;
@@ -312,14 +310,13 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
 // Resources the status knows but the configuration does not (deleted while
 // running): Pacemaker stops them; we do not yet, and say so.
 void NoteOrphans(WorkingSet& ws) {
-  const auto& config = ws.snapshot->config;
   for (const NodeInfo& n : ws.nodes) {
     if (!n.status) continue;
     for (const auto& s : n.status->resources) {
       std::string_view id = s.id;
       id = id.substr(0, id.find(':'));
       bool active = s.role != Role::kStopped && s.role != Role::kUnknown;
-      if (active && !config.FindResource(id)) {
+      if (active && !ws.config.Find(id)) {
         ws.Note("orphan " + s.id + " is active on " + n.name +
                 " but not configured; stopping orphans is not implemented "
                 "yet");
@@ -438,11 +435,8 @@ Rsc* WorkingSet::Resolve(std::string_view id) {
   if (Rsc* r = Find(id)) return r;
   // Only instances exist of a cloned resource: the constraint means its
   // clone.
-  const cib::Configuration& c = snapshot->config;
-  for (const cib::Resource* p = c.ParentOf(id); p; p = c.ParentOf(p->id)) {
-    if (p->IsClone()) return Find(p->id);
-  }
-  return nullptr;
+  const cib::Resource* clone = config.CloneOf(id);
+  return clone ? Find(clone->id) : nullptr;
 }
 
 void WorkingSet::Term(const Rsc& rsc, int node, Score score, std::string source,

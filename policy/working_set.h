@@ -12,6 +12,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "cib/config_index.h"
 #include "cib/duration.h"
 #include "cib/model.h"
 #include "policy/policy.h"
@@ -127,7 +128,9 @@ struct Rsc {
 };
 
 struct WorkingSet {
+  explicit WorkingSet(const Snapshot& s) : snapshot(&s), config(s.config) {}
   const Snapshot* snapshot = nullptr;
+  cib::ConfigIndex config;  // id lookups over snapshot->config
   const Options* options = nullptr;
   WallTime now;
   std::vector<NodeInfo> nodes;

@@ -1,0 +1,30 @@
+// ConfigIndex: constant-time lookups over one Configuration, for code that
+// looks up many ids (the scheduler, simulate). Configuration's own Find*
+// are linear scans, fine for a CLI edit but quadratic across a whole
+// cluster. Build it after the last change to the configuration; it holds
+// pointers into it and must not outlive it.
+#pragma once
+
+#include <string_view>
+#include <unordered_map>
+
+#include "cib/model.h"
+
+namespace paceline::cib {
+
+class ConfigIndex {
+ public:
+  explicit ConfigIndex(const Configuration& config);
+
+  const Resource* Find(std::string_view id) const;
+  // The group or clone that directly contains id, or nullptr.
+  const Resource* ParentOf(std::string_view id) const;
+  // The nearest enclosing clone, or nullptr.
+  const Resource* CloneOf(std::string_view id) const;
+
+ private:
+  std::unordered_map<std::string_view, const Resource*> resources_;
+  std::unordered_map<std::string_view, const Resource*> parents_;
+};
+
+}  // namespace paceline::cib
