@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/agent.h"
+#include "cli/cluster.h"
 #include "cli/crm/shell.h"
 #include "cli/simulate.h"
 
@@ -71,6 +73,8 @@ int RunPaceline(int argc, char** argv) {
       "  crm ARGS...   the crm shell (same as running `crm`)\n"
       "  mon ARGS...   cluster status (same as running `crm_mon`)\n"
       "  simulate ...  what the scheduler would do (simulate --help)\n"
+      "  agent exec|list|info ...  run or describe a resource agent\n"
+      "  cluster setup NAME NODE=ADDR... [--dir DIR]  cluster.yaml + authkey\n"
       "  version       print the version\n";
   if (vm.count("version")) {
     std::cout << "paceline " << kVersion << "\n";
@@ -94,6 +98,8 @@ int RunPaceline(int argc, char** argv) {
   }
   if (command == "crm") return RunCrmShell(rest);
   if (command == "mon") return RunMon(rest);
+  if (command == "agent") return RunAgent(rest, std::cout, std::cerr);
+  if (command == "cluster") return RunCluster(rest, std::cout, std::cerr);
   if (command == "simulate") {
     return RunSimulate(rest, ReadEnvironment(), std::cout, std::cerr);
   }
