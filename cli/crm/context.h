@@ -43,5 +43,6 @@ int RunResource(const Context& ctx, const Tokens& args);
 // crm resource explain RSC (args[0] is "explain"): cli/crm/explain_cmd.cc.
 int RunExplain(const Context& ctx, const Tokens& args);
 int RunStatus(const Context& ctx, const Tokens& args);
+int RunRa(const Context& ctx, const Tokens& args);
 
 }  // namespace paceline::cli::crm

@@ -18,6 +18,7 @@ constexpr const char* kUsage =
     "             demote|manage|unmanage|maintenance|meta|cleanup|refresh|\n"
     "             locate|explain|list|status\n"
     "  status     cluster status from the CIB\n"
+    "  ra         classes | list CLASS [PROVIDER] | info AGENT\n"
     "offline mode: --cib FILE, PACELINE_CIB=FILE or CIB_file=FILE (YAML)\n";
 
 const std::string* Env(const Environment& env, const std::string& name) {
@@ -108,8 +109,9 @@ int RunCrm(const std::vector<std::string>& argv, const Environment& env,
   if (level == "node") return RunNode(ctx, rest);
   if (level == "resource") return RunResource(ctx, rest);
   if (level == "status") return RunStatus(ctx, rest);
+  if (level == "ra") return RunRa(ctx, rest);
   return Fail(ctx, Status::Syntax("unknown command " + Quote(level) +
-                                  " (expected configure, node, resource or "
+                                  " (expected configure, node, resource, ra or "
                                   "status)"));
 }
 
