@@ -110,9 +110,22 @@ std::string HostName() {
 
 // The node's agent state directories, created when `create` (meta-data is
 // read-only by the OCF spec, so `info` leaves the file system alone).
+// Where our crm_attribute/crm_master live: sbin/ beside this binary (the
+// build tree), else the installed /usr/lib/paceline/sbin.
+std::string ShimDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path() / "sbin";
+    if (std::filesystem::exists(dir / "crm_attribute", ec)) return dir;
+  }
+  return "/usr/lib/paceline/sbin";
+}
+
 Result<agents::NodeContext> PrepareNode(const ExecArgs& a, bool create) {
   agents::NodeContext node;
   node.node_name = a.node.empty() ? HostName() : a.node;
+  node.sbin_dir = ShimDir();
   node.ocf_root = a.ocf_root;
   std::string base = a.run_dir + "/" + (a.node.empty() ? "cli" : a.node);
   node.ha_rsctmp = base + "/rsctmp";

@@ -2,10 +2,12 @@
 
 #include <boost/program_options.hpp>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "cli/agent.h"
+#include "cli/attribute_shim.h"
 #include "cli/cluster.h"
 #include "cli/crm/shell.h"
 #include "cli/simulate.h"
@@ -124,6 +126,16 @@ int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (name == "crm") return RunCrmShell(args);
   if (name == "crm_mon") return RunMon(args);
+  if (name == "crm_attribute" || name == "crm_master") {
+    std::map<std::string, std::string> env;
+    for (const char* key :
+         {"OCF_RESOURCE_INSTANCE", "OCF_RESKEY_CRM_meta_on_node",
+          "PACELINE_CIB", "CIB_file", "PACELINE_SOCKET"}) {
+      if (const char* v = std::getenv(key)) env[key] = v;
+    }
+    return RunAttributeShim(name == "crm_master", args, env,
+                            SystemClock().Now(), std::cout, std::cerr);
+  }
   return RunPaceline(argc, argv);
 }
 

@@ -18,3 +18,12 @@ foreach(link crm crm_mon)
   file(MAKE_DIRECTORY "${sbin}")
   file(CREATE_LINK paceline "${path}" SYMBOLIC)
 endforeach()
+
+# The agents' crm_attribute/crm_master: a private directory the executor
+# puts first in HA_SBIN_DIR/PATH, so Pacemaker's tools stay untouched.
+set(shims "$ENV{DESTDIR}${CMAKE_INSTALL_PREFIX}/lib/paceline/sbin")
+file(MAKE_DIRECTORY "${shims}")
+foreach(link crm_attribute crm_master)
+  message(STATUS "Installing: ${shims}/${link} -> ${CMAKE_INSTALL_PREFIX}/sbin/paceline")
+  file(CREATE_LINK "${CMAKE_INSTALL_PREFIX}/sbin/paceline" "${shims}/${link}" SYMBOLIC)
+endforeach()

@@ -11,6 +11,10 @@ test -x "$root/a/usr/sbin/paceline"
 test "$(readlink "$root/a/usr/sbin/crm")" = paceline
 test "$(readlink "$root/a/usr/sbin/crm_mon")" = paceline
 "$root/a/usr/sbin/crm" --help | grep -q '^usage: crm'
+# the agents' crm_attribute/crm_master, privately, never in /usr/sbin
+test "$(readlink "$root/a/usr/lib/paceline/sbin/crm_attribute")" = /usr/sbin/paceline
+test "$(readlink "$root/a/usr/lib/paceline/sbin/crm_master")" = /usr/sbin/paceline
+test ! -e "$root/a/usr/sbin/crm_attribute"
 
 mkdir -p "$root/b/usr/sbin"
 printf '#!/bin/sh\necho pacemaker\n' >"$root/b/usr/sbin/crm_mon"
