@@ -118,19 +118,19 @@ Result<AgentMetadata> ParseMetadata(std::string_view xml) {
   return md;
 }
 
-std::vector<std::string> CheckParams(const AgentMetadata& md,
-                                     const cib::Attributes& params) {
-  std::vector<std::string> problems;
+std::vector<ParamProblem> CheckParams(const AgentMetadata& md,
+                                      const cib::Attributes& params) {
+  std::vector<ParamProblem> problems;
   for (const auto& p : md.parameters) {
     if (p.required && !params.Get(p.name)) {
-      problems.push_back("missing required parameter " + Quote(p.name) +
-                         " of " + md.name);
+      problems.push_back({true, "missing required parameter " + Quote(p.name) +
+                                    " of " + md.name});
     }
   }
   for (const auto& nv : params) {
     if (!md.FindParameter(nv.name)) {
-      problems.push_back("unknown parameter " + Quote(nv.name) + " for " +
-                         md.name);
+      problems.push_back(
+          {false, "unknown parameter " + Quote(nv.name) + " for " + md.name});
     }
   }
   return problems;

@@ -61,9 +61,14 @@ struct AgentMetadata {
 // kCorrupt naming the attribute for an unparsable timeout or interval.
 Result<AgentMetadata> ParseMetadata(std::string_view xml);
 
-// Problems with a primitive's params against the agent's meta-data, one
-// line each: missing required parameters, then unknown ones, in order.
-std::vector<std::string> CheckParams(const AgentMetadata& md,
-                                     const cib::Attributes& params);
+// Problems with a primitive's params against the agent's meta-data:
+// missing required parameters (errors: the agent would refuse to start),
+// then unknown ones (warnings: typos, or params of another agent version).
+struct ParamProblem {
+  bool missing_required = false;
+  std::string message;  // one line
+};
+std::vector<ParamProblem> CheckParams(const AgentMetadata& md,
+                                      const cib::Attributes& params);
 
 }  // namespace paceline::agents

@@ -25,10 +25,17 @@
 #include <string>
 #include <vector>
 
+#include "agents/metadata.h"
+#include "cib/model.h"
+
 namespace paceline::cli {
 
 // args: the words after `agent`.
 int RunAgent(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err);
+
+// Runs the agent's meta-data action (as `paceline agent info` does) and
+// parses it; kNotFound-style failures name the agent.
+Result<agents::AgentMetadata> FetchMetadata(const cib::AgentSpec& spec);
 
 }  // namespace paceline::cli

@@ -216,30 +216,14 @@ int RunInfo(const std::vector<std::string>& args, std::ostream& out,
     err << "ERROR: need exactly one AGENT\n" << kUsage;
     return 2;
   }
-  ExecArgs a;
   Result<cib::AgentSpec> spec = cib::ParseAgentSpec(args[1]);
   if (!spec.ok()) {
     err << "ERROR: " << spec.status().message() << "\n";
     return 2;
   }
-  a.req.agent = *spec;
-  a.req.action = "meta-data";
-  a.req.resource_id = spec->type;
-  Result<agents::NodeContext> node = PrepareNode(a, /*create=*/false);
-  if (!node.ok()) {
-    err << "ERROR: " << node.status().message() << "\n";
-    return 1;
-  }
-  agents::ActionResult r = Execute(*node, a.req);
-  if (r.rc != 0) {
-    err << "ERROR: " << spec->ToString() << " meta-data: " << Describe(r)
-        << (r.reason.empty() ? "" : ": " + r.reason) << "\n";
-    return 1;
-  }
-  Result<agents::AgentMetadata> md = agents::ParseMetadata(r.output.Text());
+  Result<agents::AgentMetadata> md = FetchMetadata(*spec);
   if (!md.ok()) {
-    err << "ERROR: " << spec->ToString() << ": " << md.status().message()
-        << "\n";
+    err << "ERROR: " << md.status().message() << "\n";
     return 1;
   }
   PrintInfo(spec->ToString(), *md, out);
@@ -263,6 +247,23 @@ int RunList(const std::vector<std::string>& args, std::ostream& out,
 }
 
 }  // namespace
+
+Result<agents::AgentMetadata> FetchMetadata(const cib::AgentSpec& spec) {
+  ExecArgs a;
+  a.req.agent = spec;
+  a.req.action = "meta-data";
+  a.req.resource_id = spec.type;
+  Result<agents::NodeContext> node = PrepareNode(a, /*create=*/false);
+  if (!node.ok()) return node.status();
+  agents::ActionResult r = Execute(*node, a.req);
+  if (r.rc != 0) {
+    return Status::NotFound(spec.ToString() + " meta-data: " + Describe(r) +
+                            (r.reason.empty() ? "" : ": " + r.reason));
+  }
+  Result<agents::AgentMetadata> md = agents::ParseMetadata(r.output.Text());
+  if (!md.ok()) return md.status().WithContext(spec.ToString());
+  return md;
+}
 
 int RunAgent(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err) {

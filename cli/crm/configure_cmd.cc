@@ -1,12 +1,15 @@
 // crm configure: define objects, delete, show, verify, load.
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
+#include "agents/metadata.h"
 #include "cib/crm_render.h"
 #include "cib/document_json.h"
 #include "cib/validate.h"
 #include "cib/yaml_codec.h"
+#include "cli/agent.h"
 #include "cli/crm/context.h"
 #include "cli/crm/parser.h"
 #include "common/strings.h"
@@ -76,6 +79,29 @@ int Show(const Context& ctx, const Tokens& args) {
   return 0;
 }
 
+// Params against each installed OCF agent's meta-data: a missing required
+// parameter is an error (the agent would refuse to start), an unknown one a
+// warning. Agents that are not installed were reported by Check already.
+int VerifyAgainstMetadata(const Context& ctx, const cib::Configuration& c) {
+  std::map<std::string, Result<agents::AgentMetadata>> cache;
+  int errors = 0;
+  for (const auto& r : c.resources) {
+    if (!r.IsPrimitive() || r.agent.standard != "ocf") continue;
+    std::string key = r.agent.ToString();
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+      it = cache.emplace(key, FetchMetadata(r.agent)).first;
+    }
+    if (!it->second.ok()) continue;
+    for (const auto& p : agents::CheckParams(*it->second, r.params)) {
+      *ctx.err << (p.missing_required ? "ERROR: " : "WARNING: ") << "primitive "
+               << Quote(r.id) << ": " << p.message << "\n";
+      errors += p.missing_required;
+    }
+  }
+  return errors;
+}
+
 int Verify(const Context& ctx) {
   auto doc = LoadDocument(ctx);
   if (!doc.ok()) return Fail(ctx, doc.status());
@@ -86,6 +112,7 @@ int Verify(const Context& ctx) {
     *ctx.err << (p.error ? "ERROR: " : "WARNING: ") << p.message << "\n";
     errors += p.error;
   }
+  errors += VerifyAgainstMetadata(ctx, doc->config);
   return errors ? 1 : 0;
 }
 

@@ -79,9 +79,12 @@ TEST(MetadataTest, CheckParams) {
   EXPECT_TRUE(CheckParams(*md, {{"res", "r0"}}).empty());
   auto problems = CheckParams(*md, {{"conf", "/x"}, {"bogus", "1"}});
   ASSERT_EQ(problems.size(), 2u);
-  EXPECT_NE(problems[0].find("missing required parameter 'res'"),
+  EXPECT_TRUE(problems[0].missing_required);
+  EXPECT_NE(problems[0].message.find("missing required parameter 'res'"),
             std::string::npos);
-  EXPECT_NE(problems[1].find("unknown parameter 'bogus'"), std::string::npos);
+  EXPECT_FALSE(problems[1].missing_required);
+  EXPECT_NE(problems[1].message.find("unknown parameter 'bogus'"),
+            std::string::npos);
 }
 
 // The meta-data of the real agents, fetched through the executor.

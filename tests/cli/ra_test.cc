@@ -51,3 +51,37 @@ TEST(CrmRaTest, BadInputIsOneLineAndNonZero) {
 
 }  // namespace
 }  // namespace paceline::testing
+
+namespace paceline::testing {
+namespace {
+
+TEST(VerifyMetadataTest, RequiredAndUnknownParamsFromTheAgent) {
+  TempDir dir;
+  std::string cib = dir.File("cib.yaml");
+  ASSERT_EQ(RunCommand("crm", {"--cib", cib, "configure", "primitive", "vip",
+                               "ocf:heartbeat:IPaddr2", "params", "nic=lo",
+                               "netmsk=24"})
+                .exit_code,
+            0);
+  RunResult r = RunCommand("crm", {"--cib", cib, "configure", "verify"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("ERROR: primitive 'vip': missing required parameter "
+                       "'ip' of IPaddr2"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("WARNING: primitive 'vip': unknown parameter 'netmsk'"),
+            std::string::npos)
+      << r.err;
+  ASSERT_EQ(
+      RunCommand("crm", {"--cib", cib, "configure", "load", "update", "-"}, {},
+                 "primitive vip ocf:heartbeat:IPaddr2 params "
+                 "ip=198.51.100.7 nic=lo\n")
+          .exit_code,
+      0);
+  r = RunCommand("crm", {"--cib", cib, "configure", "verify"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+}  // namespace
+}  // namespace paceline::testing
