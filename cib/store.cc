@@ -20,6 +20,7 @@
 
 #include "cib/document_json.h"
 #include "cib/yaml_codec.h"
+#include "common/atomic_file.h"
 #include "common/strings.h"
 
 namespace paceline::cib {
@@ -57,28 +58,6 @@ Status IoError(const std::string& path, std::string_view what, int err) {
                     std::strerror(err));
 }
 
-std::string DirectoryOf(const std::string& path) {
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  return dir.empty() ? "." : dir;
-}
-
-std::string TempPathFor(const std::string& path) {
-  std::filesystem::path p(path);
-  std::string name =
-      "." + p.filename().string() + ".tmp." + std::to_string(::getpid());
-  return (p.parent_path() / name).string();
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError(path, "write failed", errno);
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
 Result<std::string> ReadAll(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0 && errno == ENOENT) {
@@ -106,45 +85,6 @@ Result<std::string> ReadAll(const std::string& path) {
   }
   text.resize(used);
   return text;
-}
-
-Status SyncDirectory(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0) return IoError(dir, "cannot open directory", errno);
-  if (::fsync(fd.get()) != 0) return IoError(dir, "fsync failed", errno);
-  return Status::Ok();
-}
-
-// The new file gets the old one's mode (and owner, when we may set it), or
-// 0600 if there is no old file: params may hold passwords.
-Status CopyAttributes(int fd, const std::string& path, const std::string& tmp) {
-  struct stat st {};
-  mode_t mode = 0600;
-  bool exists = ::stat(path.c_str(), &st) == 0;
-  if (exists) mode = st.st_mode & 07777;
-  if (::fchmod(fd, mode) != 0) return IoError(tmp, "chmod failed", errno);
-  if (exists && (st.st_uid != ::geteuid() || st.st_gid != ::getegid())) {
-    // Only root may give a file away; others keep what they can.
-    if (::fchown(fd, st.st_uid, st.st_gid) != 0 && errno != EPERM) {
-      return IoError(tmp, "chown failed", errno);
-    }
-  }
-  return Status::Ok();
-}
-
-// Writes text to tmp and makes it durable; the caller renames it.
-Status WriteTemp(const std::string& tmp, const std::string& path,
-                 std::string_view text) {
-  Fd fd(::open(tmp.c_str(),
-               O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.get() < 0) {
-    return IoError(path, "cannot create temporary file " + tmp, errno);
-  }
-  PL_RETURN_IF_ERROR(CopyAttributes(fd.get(), path, tmp));
-  PL_RETURN_IF_ERROR(WriteAll(fd.get(), text, tmp));
-  if (::fsync(fd.get()) != 0) return IoError(tmp, "fsync failed", errno);
-  if (fd.Close() != 0) return IoError(tmp, "close failed", errno);
-  return Status::Ok();
 }
 
 Result<Fd> LockExclusive(const std::string& lock_path) {
@@ -252,17 +192,10 @@ Status CibStore::Save(const Document& doc) const {
         path_ + ": refusing to write a configuration " +
         "that cannot be read back: " + back.status().message());
   }
-  const std::string text = JsonToYaml(tree, kHeader);
-  const std::string tmp = TempPathFor(path_);
-  Status s = WriteTemp(tmp, path_, text);
-  if (s.ok() && ::rename(tmp.c_str(), path_.c_str()) != 0) {
-    s = IoError(path_, "cannot rename " + tmp + " over it", errno);
-  }
-  if (!s.ok()) {
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return SyncDirectory(DirectoryOf(path_));
+  // A new CIB is 0600 (params may hold passwords); an existing one keeps
+  // the mode and owner an admin gave it.
+  return WriteFileAtomically(path_, JsonToYaml(tree, kHeader),
+                             {.mode = 0600, .keep_existing_mode = true});
 }
 
 Status CibStore::Update(const std::function<Status(Document&)>& mutate,

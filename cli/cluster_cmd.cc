@@ -10,9 +10,9 @@
 #include <sstream>
 
 #include "cli/cluster.h"
+#include "common/atomic_file.h"
 #include "membership/authkey.h"
 #include "membership/cluster_config.h"
-#include "membership/secure_file.h"
 
 namespace paceline::cli {
 namespace {
@@ -129,7 +129,7 @@ int Setup(const std::vector<std::string>& args, std::ostream& out,
     return 2;
   }
   for (const std::string& p : {yaml_path, key_path}) {
-    if (!a.force && mb::PathExists(p)) {
+    if (!a.force && PathExists(p)) {
       err << "ERROR: " << p << " already exists (use --force to replace it)\n";
       return 1;
     }
@@ -143,7 +143,9 @@ int Setup(const std::vector<std::string>& args, std::ostream& out,
   Result<mb::SecretKey> key = mb::GenerateAuthKey();
   Status st =
       key.ok() ? mb::WriteAuthKey(key_path, *key, a.force) : key.status();
-  if (st.ok()) st = mb::WriteFileAtomically(yaml_path, text, 0644, a.force);
+  if (st.ok())
+    st = WriteFileAtomically(yaml_path, text,
+                             {.mode = 0644, .overwrite = a.force});
   if (!st.ok()) {
     err << "ERROR: " << st.message() << "\n";
     return st.ExitCode() == 0 ? 1 : st.ExitCode();

@@ -19,7 +19,7 @@
 #include <memory>
 #include <string>
 
-#include "membership/secure_file.h"
+#include "common/atomic_file.h"
 
 namespace paceline::membership {
 namespace {
@@ -50,7 +50,8 @@ Result<SecretKey> GenerateAuthKey() {
 Status WriteAuthKey(const std::string& path, const SecretKey& key,
                     bool overwrite) {
   std::string_view bytes(reinterpret_cast<const char*>(key.data()), key.size());
-  return WriteFileAtomically(path, bytes, 0400, overwrite);
+  return WriteFileAtomically(path, bytes,
+                             {.mode = 0400, .overwrite = overwrite});
 }
 
 Result<SecretKey> LoadAuthKey(const std::string& path) {

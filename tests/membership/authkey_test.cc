@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "membership/secure_file.h"
+#include "common/atomic_file.h"
 
 namespace paceline::membership {
 namespace {

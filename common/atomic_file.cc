@@ -1,7 +1,4 @@
-// WriteFileAtomically: the same temp + fsync + rename + fsync(dir) pattern
-// as cib/store.cc, with the mode chosen by the caller (0400 for the
-// authkey) and an optional no-replace rename for `cluster setup`.
-#include "membership/secure_file.h"
+#include "common/atomic_file.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,7 +10,7 @@
 #include <filesystem>
 #include <utility>
 
-namespace paceline::membership {
+namespace paceline {
 namespace {
 
 Status IoError(const std::string& path, std::string_view what, int err) {
@@ -36,17 +33,49 @@ class Fd {
   int fd_;
 };
 
-Status WriteTemp(const std::string& tmp, std::string_view data, mode_t mode) {
+// The mode (and owner) the new file gets.
+struct Attributes {
+  mode_t mode;
+  bool chown = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+Attributes AttributesFor(const std::string& path,
+                         const AtomicWriteOptions& options) {
+  Attributes a{options.mode};
+  struct stat st {};
+  if (options.keep_existing_mode && ::stat(path.c_str(), &st) == 0) {
+    a.mode = st.st_mode & 07777;
+    a.chown = st.st_uid != ::geteuid() || st.st_gid != ::getegid();
+    a.uid = st.st_uid;
+    a.gid = st.st_gid;
+  }
+  return a;
+}
+
+// Errors name the file the caller asked for, and the temporary one.
+Status WriteTemp(const std::string& path, const std::string& tmp,
+                 std::string_view data, const Attributes& attrs) {
   Fd fd(::open(tmp.c_str(),
                O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.get() < 0) return IoError(tmp, "cannot create", errno);
+  if (fd.get() < 0) {
+    return IoError(path, "cannot create temporary file " + tmp, errno);
+  }
   while (!data.empty()) {
     ssize_t n = ::write(fd.get(), data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return IoError(tmp, "write failed", errno);
+    if (n < 0) return IoError(path, "cannot write " + tmp, errno);
     data.remove_prefix(size_t(n));
   }
-  if (::fchmod(fd.get(), mode) != 0) return IoError(tmp, "chmod failed", errno);
+  if (::fchmod(fd.get(), attrs.mode) != 0) {
+    return IoError(tmp, "chmod failed", errno);
+  }
+  // Only root may give a file away; others keep what they can.
+  if (attrs.chown && ::fchown(fd.get(), attrs.uid, attrs.gid) != 0 &&
+      errno != EPERM) {
+    return IoError(tmp, "chown failed", errno);
+  }
   if (::fsync(fd.get()) != 0) return IoError(tmp, "fsync failed", errno);
   if (fd.Close() != 0) return IoError(tmp, "close failed", errno);
   return Status::Ok();
@@ -67,7 +96,7 @@ bool PathExists(const std::string& path) {
 }
 
 Status WriteFileAtomically(const std::string& path, std::string_view data,
-                           mode_t mode, bool overwrite) {
+                           const AtomicWriteOptions& options) {
   std::filesystem::path p(path);
   std::string dir = p.parent_path().string();
   if (dir.empty()) dir = ".";
@@ -76,11 +105,11 @@ Status WriteFileAtomically(const std::string& path, std::string_view data,
        ("." + p.filename().string() + ".tmp." + std::to_string(::getpid())))
           .string();
   ::unlink(tmp.c_str());  // a leftover of a crashed run of this pid
-  Status st = WriteTemp(tmp, data, mode);
+  Status st = WriteTemp(path, tmp, data, AttributesFor(path, options));
   if (st.ok()) {
-    int rc = overwrite ? ::rename(tmp.c_str(), path.c_str())
-                       : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD,
-                                     path.c_str(), RENAME_NOREPLACE);
+    int rc = options.overwrite ? ::rename(tmp.c_str(), path.c_str())
+                               : ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD,
+                                             path.c_str(), RENAME_NOREPLACE);
     if (rc != 0 && errno == EEXIST) {
       st = Status::Conflict(path + " already exists");
     } else if (rc != 0) {
@@ -94,4 +123,4 @@ Status WriteFileAtomically(const std::string& path, std::string_view data,
   return SyncDirectory(dir);
 }
 
-}  // namespace paceline::membership
+}  // namespace paceline
