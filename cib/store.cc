@@ -22,6 +22,7 @@
 #include "cib/yaml_codec.h"
 #include "common/atomic_file.h"
 #include "common/strings.h"
+#include "common/unique_fd.h"
 
 namespace paceline::cib {
 namespace {
@@ -30,36 +31,8 @@ constexpr std::string_view kHeader =
     "Paceline cluster configuration (CIB). Written atomically by paceline;\n"
     "edit with care: crm configure edit/load is safer.";
 
-// Owns one file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd_, other.fd_);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  // Closes now and reports the error close() may carry (NFS reports
-  // deferred write errors there).
-  int Close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
-
-Status IoError(const std::string& path, std::string_view what, int err) {
-  return Status::Io(path + ": " + std::string(what) + ": " +
-                    std::strerror(err));
-}
-
 Result<std::string> ReadAll(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0 && errno == ENOENT) {
     return Status::NotFound(path + ": no such file");
   }
@@ -87,8 +60,8 @@ Result<std::string> ReadAll(const std::string& path) {
   return text;
 }
 
-Result<Fd> LockExclusive(const std::string& lock_path) {
-  Fd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+Result<UniqueFd> LockExclusive(const std::string& lock_path) {
+  UniqueFd fd(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (fd.get() < 0) return IoError(lock_path, "cannot open lock file", errno);
   while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) return IoError(lock_path, "flock failed", errno);
@@ -200,7 +173,7 @@ Status CibStore::Save(const Document& doc) const {
 
 Status CibStore::Update(const std::function<Status(Document&)>& mutate,
                         bool create_if_missing) const {
-  PL_ASSIGN_OR_RETURN(Fd lock, LockExclusive(path_ + ".lock"));
+  PL_ASSIGN_OR_RETURN(UniqueFd lock, LockExclusive(path_ + ".lock"));
   Result<Document> loaded = Load();
   Document doc;
   if (loaded.ok()) {

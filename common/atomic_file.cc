@@ -10,28 +10,10 @@
 #include <filesystem>
 #include <utility>
 
+#include "common/unique_fd.h"
+
 namespace paceline {
 namespace {
-
-Status IoError(const std::string& path, std::string_view what, int err) {
-  return Status::Io(path + ": " + std::string(what) + ": " +
-                    std::strerror(err));
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int Close() { return ::close(std::exchange(fd_, -1)); }
-
- private:
-  int fd_;
-};
 
 // The mode (and owner) the new file gets.
 struct Attributes {
@@ -57,8 +39,8 @@ Attributes AttributesFor(const std::string& path,
 // Errors name the file the caller asked for, and the temporary one.
 Status WriteTemp(const std::string& path, const std::string& tmp,
                  std::string_view data, const Attributes& attrs) {
-  Fd fd(::open(tmp.c_str(),
-               O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  UniqueFd fd(::open(
+      tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) {
     return IoError(path, "cannot create temporary file " + tmp, errno);
   }
@@ -82,7 +64,7 @@ Status WriteTemp(const std::string& path, const std::string& tmp,
 }
 
 Status SyncDirectory(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return IoError(dir, "cannot open directory", errno);
   if (::fsync(fd.get()) != 0) return IoError(dir, "fsync failed", errno);
   return Status::Ok();

@@ -323,8 +323,14 @@ TEST_F(ExecutorTest, DestructionKillsRunningAndDropsQueued) {
                 [&](ActionResult) { ++callbacks; });
   Exec().Submit(Ocf("b", "test", "slow", "start"),
                 [&](ActionResult) { ++callbacks; });
-  ASSERT_TRUE(RunUntil([&] { return std::filesystem::exists(dir_ + "/pid"); },
-                       milliseconds(3000)));
+  // The shell creates the file before it writes the pid: wait for the line.
+  auto pid_written = [&] {
+    std::ifstream in(dir_ + "/pid");
+    std::string line;
+    // A complete line: getline stopped at its '\n', not at end of file.
+    return std::getline(in, line) && !line.empty() && !in.eof();
+  };
+  ASSERT_TRUE(RunUntil(pid_written, milliseconds(3000)));
   int pid = 0;
   std::ifstream(dir_ + "/pid") >> pid;
   ASSERT_GT(pid, 0);
@@ -334,7 +340,7 @@ TEST_F(ExecutorTest, DestructionKillsRunningAndDropsQueued) {
   EXPECT_EQ(kill(pid, 0), -1) << "the agent was not killed and reaped";
   // Its `sleep 30` was SIGKILLed with the group; with the executor gone,
   // reaping that orphan is up to us.
-  auto until = Steady::now() + milliseconds(1000);
+  auto until = Steady::now() + milliseconds(5000);  // generous under load
   while (!GroupGone(pid) && Steady::now() < until) {
     if (waitpid(-1, nullptr, WNOHANG) <= 0) usleep(10000);
   }
