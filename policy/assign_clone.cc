@@ -285,6 +285,14 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
     if (movable[i]->assigned == target[i]) continue;
     ReleaseLoad(ws, *movable[i]);
     AssignInstance(ws, *movable[i], target[i]);
+    if (!ws.graph) continue;
+    for (auto& d : ws.graph->decisions) {  // the decision now names its node
+      if (d.resource != movable[i]->id) continue;
+      d.node = target[i] >= 0 ? ws.nodes[size_t(target[i])].name : "";
+      d.why =
+          "one of the clone's chosen nodes, kept by the instance "
+          "already there";
+    }
   }
 }
 

@@ -8,42 +8,13 @@
 #include <boost/json.hpp>
 
 #include "../cli/run_util.h"
+#include "../cli/talk_commands.h"
 #include "cib/store.h"
 
 namespace paceline::testing {
 namespace {
 
 namespace json = boost::json;
-
-const std::string kData = std::string(PACELINE_SOURCE_DIR) + "/tests/data/";
-
-// The talk's statements (lines joined at a trailing backslash, quotes
-// removed), split into argv words after the leading "crm".
-std::vector<std::vector<std::string>> TalkCommands() {
-  std::vector<std::vector<std::string>> out = {
-      {"configure", "node", "1:", "HA-node1"},
-      {"configure", "node", "2:", "HA-node2"}};
-  std::istringstream in(ReadFile(kData + "talk-commands.txt"));
-  std::string line, current;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::string trimmed = line.substr(0, line.find_last_not_of(' ') + 1);
-    bool continued = !trimmed.empty() && trimmed.back() == '\\';
-    if (continued) trimmed.pop_back();
-    current += " " + trimmed;
-    if (continued) continue;
-    std::vector<std::string> words;
-    std::istringstream ws(current);
-    for (std::string w; ws >> w;) {
-      w.erase(std::remove(w.begin(), w.end(), '"'), w.end());
-      words.push_back(w);
-    }
-    words.erase(words.begin());  // "crm"
-    out.push_back(words);
-    current.clear();
-  }
-  return out;
-}
 
 cib::ResourceState State(const std::string& id, cib::Role role) {
   cib::ResourceState rs;
@@ -55,7 +26,7 @@ cib::ResourceState State(const std::string& id, cib::Role role) {
 class SimulateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const auto& words : TalkCommands()) {
+    for (const auto& words : TalkArgv()) {
       RunResult r = RunCommand("crm", words, {{"PACELINE_CIB", cib_}});
       ASSERT_EQ(r.exit_code, 0) << words[0] << " " << words[1] << "\n" << r.err;
     }
