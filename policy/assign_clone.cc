@@ -289,9 +289,9 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
     for (auto& d : ws.graph->decisions) {  // the decision now names its node
       if (d.resource != movable[i]->id) continue;
       d.node = target[i] >= 0 ? ws.nodes[size_t(target[i])].name : "";
-      d.why =
-          "one of the clone's chosen nodes, kept by the instance "
-          "already there";
+      d.why = target[i] == CurrentNode(movable[i])
+                  ? "stays where it runs (the clone's nodes are chosen first)"
+                  : "takes one of the clone's chosen nodes";
     }
   }
 }
