@@ -51,7 +51,10 @@ TEST(DatagramRandomTest, NothingRandomGetsThroughAndEveryDropIsCounted) {
   Opener::PayloadBuffer buffer;
   std::mt19937_64 rng(20261126);
 
-  Heartbeat hb{42, 3, 1, 9, {{1, 42}, {2, 7}}};
+  Heartbeat hb;
+  hb.incarnation = 42;
+  hb.view_id = 3;
+  hb.proposal_members = {{1, 42}, {2, 7}};
   std::vector<std::vector<uint8_t>> valid;
   for (int i = 0; i < 16; ++i) {
     valid.push_back(
@@ -99,11 +102,12 @@ TEST(HeartbeatRandomTest, DecoderNeverCrashesOnRandomBytes) {
   for (int i = 0; i < kIterations; ++i) {
     std::vector<uint8_t> d(rng() % 900);
     for (auto& b : d) b = uint8_t(rng());
-    if (i % 2 && d.size() >= 30) {  // a consistent count half the time
-      size_t n = (d.size() - 30) / 12;
-      d.resize(30 + 12 * n);
-      d[28] = uint8_t(n >> 8);
-      d[29] = uint8_t(n);
+    if (i % 2 && d.size() >= kHeartbeatFixedSize) {  // consistent half
+      size_t n = (d.size() - kHeartbeatFixedSize) / kMemberEntrySize;
+      d.resize(kHeartbeatFixedSize + kMemberEntrySize * n);
+      d[8] &= kKnownFlags;
+      d[81] = uint8_t(n >> 8);
+      d[82] = uint8_t(n);
     }
     Result<Heartbeat> hb = DecodeHeartbeat(d);
     if (hb.ok()) {

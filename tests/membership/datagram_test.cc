@@ -229,13 +229,31 @@ TEST(ReplayWindowTest, SlidingBitmap) {
   EXPECT_FALSE(w.Check(1, 1001));
 }
 
-TEST(HeartbeatTest, RoundTrip) {
-  Heartbeat hb{7, 12, 1, 17, {}};
-  for (uint32_t i = 1; i <= kMaxSeenMembers; ++i) {
-    hb.seen.push_back({i, 1000u + i});
+Heartbeat SampleHeartbeat(size_t members) {
+  Heartbeat hb;
+  hb.incarnation = 7;
+  hb.flags = kProbe | kTilt;
+  hb.admin_epoch = 1;
+  hb.epoch = 17;
+  hb.alive_mask = 0x8000000000000005ull;
+  hb.view_id = 12;
+  hb.view_coordinator = 1;
+  hb.view_dc = 2;
+  hb.view_mask = 7;
+  hb.ack_id = 13;
+  hb.ack_coordinator = 1;
+  hb.proposal_id = 14;
+  hb.proposal_dc = 3;
+  for (uint32_t i = 1; i <= members; ++i) {
+    hb.proposal_members.push_back({i, 1000u + i});
   }
+  return hb;
+}
+
+TEST(HeartbeatTest, RoundTrip) {
+  Heartbeat hb = SampleHeartbeat(kMaxNodes);
   std::vector<uint8_t> bytes = EncodeHeartbeat(hb);
-  EXPECT_EQ(bytes.size(), kHeartbeatFixedSize + 12 * kMaxSeenMembers);
+  EXPECT_EQ(bytes.size(), kHeartbeatFixedSize + 12 * kMaxNodes);
   EXPECT_LE(bytes.size(), kMaxPayloadSize);
   Result<Heartbeat> back = DecodeHeartbeat(bytes);
   ASSERT_TRUE(back.ok()) << back.status().message();
@@ -243,8 +261,7 @@ TEST(HeartbeatTest, RoundTrip) {
 }
 
 TEST(HeartbeatTest, LengthIsCheckedBeforeEntriesAreRead) {
-  Heartbeat hb{1, 2, 3, 4, {{1, 1}, {2, 2}}};
-  std::vector<uint8_t> bytes = EncodeHeartbeat(hb);
+  std::vector<uint8_t> bytes = EncodeHeartbeat(SampleHeartbeat(2));
   for (size_t len = 0; len < bytes.size(); ++len) {
     std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + len);
     EXPECT_FALSE(DecodeHeartbeat(cut).ok()) << len;
@@ -253,11 +270,20 @@ TEST(HeartbeatTest, LengthIsCheckedBeforeEntriesAreRead) {
   longer.push_back(0);
   EXPECT_FALSE(DecodeHeartbeat(longer).ok());
   std::vector<uint8_t> lying = bytes;
-  lying[28] = 0xff;  // count 65535+: refused before any entry is read
-  lying[29] = 0xff;
+  lying[81] = 0xff;  // count 65535: refused before any entry is read
+  lying[82] = 0xff;
   Result<Heartbeat> r = DecodeHeartbeat(lying);
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("65535 seen members"));
+  EXPECT_THAT(r.status().message(),
+              ::testing::HasSubstr("65535 proposal members"));
+}
+
+TEST(HeartbeatTest, UnknownFlagsAreRefused) {
+  std::vector<uint8_t> bytes = EncodeHeartbeat(SampleHeartbeat(0));
+  bytes[8] = 0x80;
+  Result<Heartbeat> r = DecodeHeartbeat(bytes);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), ::testing::HasSubstr("unknown flags"));
 }
 
 }  // namespace

@@ -1,0 +1,235 @@
+// The daemon's Unix socket (see ipc_server.h).
+#include "crmd/ipc_server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+
+#include "common/unique_fd.h"
+
+namespace paceline::crmd {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using asio::local::stream_protocol;
+
+namespace {
+
+// Connects to path; returns the fd or -1 with errno set.
+int ConnectUnix(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return -1;
+  }
+  return fd;
+}
+
+json::object Error(std::string message) {
+  return json::object{{"ok", false}, {"error", std::move(message)}};
+}
+
+}  // namespace
+
+class IpcServer::Connection
+    : public std::enable_shared_from_this<IpcServer::Connection> {
+ public:
+  Connection(stream_protocol::socket socket, RequestHandler& handler)
+      : socket_(std::move(socket)), handler_(handler), in_(kMaxRequestBytes) {
+    ucred cred{};
+    socklen_t len = sizeof cred;
+    if (getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred,
+                   &len) == 0) {
+      peer_.pid = cred.pid;
+      peer_.uid = cred.uid;
+    }
+  }
+
+  void Read() {
+    auto self = shared_from_this();
+    asio::async_read_until(
+        socket_, in_, '\n',
+        [self](const boost::system::error_code& ec, size_t n) {
+          if (ec) return;  // EOF, error, or a line over the bound: close
+          std::string line(asio::buffers_begin(self->in_.data()),
+                           asio::buffers_begin(self->in_.data()) + n - 1);
+          self->in_.consume(n);
+          self->Handle(line);
+          self->Read();
+        });
+  }
+
+ private:
+  void Handle(const std::string& line) {
+    boost::system::error_code ec;
+    json::value v = json::parse(line, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("op") ||
+        !v.as_object().at("op").is_string()) {
+      Send(Error("request is not a JSON object with a string \"op\""));
+      return;
+    }
+    auto self = shared_from_this();
+    handler_(peer_, v.as_object(), [self](json::object response) {
+      self->Send(std::move(response));
+    });
+  }
+
+  void Send(json::object response) {
+    bool idle = out_.empty();
+    out_.push_back(json::serialize(response) + "\n");
+    if (idle) Write();
+  }
+
+  void Write() {
+    auto self = shared_from_this();
+    asio::async_write(socket_, asio::buffer(out_.front()),
+                      [self](const boost::system::error_code& ec, size_t) {
+                        if (ec) return;
+                        self->out_.pop_front();
+                        if (!self->out_.empty()) self->Write();
+                      });
+  }
+
+  stream_protocol::socket socket_;
+  RequestHandler& handler_;
+  asio::streambuf in_;
+  std::deque<std::string> out_;
+  Peer peer_;
+};
+
+IpcServer::IpcServer(asio::io_context& io, RequestHandler handler)
+    : io_(io), handler_(std::move(handler)) {}
+
+IpcServer::~IpcServer() { Stop(); }
+
+Status IpcServer::Listen(const std::string& path) {
+  if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return Status::Invalid("socket path " + path + " is too long");
+  }
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code fec;
+  if (!dir.empty() && !std::filesystem::exists(dir, fec)) {
+    std::filesystem::create_directories(dir, fec);
+    if (fec) {
+      return Status::Unavailable("cannot create " + dir.string() + ": " +
+                                 fec.message());
+    }
+    chmod(dir.c_str(), 0750);
+  }
+  if (int fd = ConnectUnix(path); fd >= 0) {
+    close(fd);
+    return Status::Conflict("another paceline daemon is running on " + path);
+  }
+  unlink(path.c_str());  // a stale socket of a daemon that died
+  acceptor_ = std::make_unique<stream_protocol::acceptor>(io_);
+  boost::system::error_code ec;
+  acceptor_->open(stream_protocol(), ec);
+  mode_t old = umask(0177);
+  if (!ec) acceptor_->bind(stream_protocol::endpoint(path), ec);
+  umask(old);
+  if (!ec) acceptor_->listen(64, ec);
+  if (ec) {
+    return Status::Unavailable("cannot listen on " + path + ": " +
+                               ec.message());
+  }
+  chmod(path.c_str(), 0600);
+  path_ = path;
+  Accept();
+  return Status::Ok();
+}
+
+void IpcServer::Stop() {
+  if (!acceptor_) return;
+  boost::system::error_code ec;
+  acceptor_->close(ec);
+  acceptor_.reset();
+  if (!path_.empty()) unlink(path_.c_str());
+}
+
+void IpcServer::Accept() {
+  acceptor_->async_accept([this](const boost::system::error_code& ec,
+                                 stream_protocol::socket socket) {
+    if (ec == asio::error::operation_aborted || !acceptor_) return;
+    if (!ec) {
+      std::make_shared<Connection>(std::move(socket), handler_)->Read();
+    }
+    Accept();
+  });
+}
+
+Result<json::object> Request(const std::string& socket_path,
+                             const json::object& request,
+                             std::chrono::milliseconds timeout) {
+  auto unreachable = [&](const std::string& why) {
+    return Status::Unavailable("cannot reach the paceline daemon at " +
+                               socket_path + " (" + why + ")");
+  };
+  UniqueFd fd(ConnectUnix(socket_path));
+  if (fd.get() < 0) return unreachable(std::strerror(errno));
+  std::string line = json::serialize(request) + "\n";
+  for (size_t done = 0; done < line.size();) {
+    ssize_t n = write(fd.get(), line.data() + done, line.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return unreachable(std::strerror(errno));
+    done += size_t(n);
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string in;
+  char buf[65536];
+  while (in.find('\n') == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status::Unavailable("the paceline daemon at " + socket_path +
+                                 " did not answer within " +
+                                 std::to_string(timeout.count()) + " ms");
+    }
+    pollfd p{fd.get(), POLLIN, 0};
+    int r = poll(&p, 1, int(left.count()));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) continue;
+    ssize_t n = read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return Status::Unavailable("the paceline daemon at " + socket_path +
+                                 " closed the connection without answering");
+    }
+    in.append(buf, size_t(n));
+    if (in.size() > kMaxRequestBytes * 4) {
+      return Status::Corrupt("the daemon's answer is too large");
+    }
+  }
+  boost::system::error_code ec;
+  json::value v = json::parse(in.substr(0, in.find('\n')), ec);
+  if (ec || !v.is_object()) {
+    return Status::Corrupt("the daemon's answer is not a JSON object");
+  }
+  json::object& o = v.as_object();
+  if (!o.contains("ok") || !o.at("ok").is_bool()) {
+    return Status::Corrupt("the daemon's answer has no \"ok\"");
+  }
+  if (!o.at("ok").as_bool()) {
+    const json::value* e = o.if_contains("error");
+    return Status::Invalid(e && e->is_string() ? std::string(e->as_string())
+                                               : "the daemon refused");
+  }
+  return std::move(o);
+}
+
+}  // namespace paceline::crmd

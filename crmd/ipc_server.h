@@ -1,0 +1,64 @@
+// IpcServer: the daemon's local socket (a Unix stream socket, mode 0600).
+// The protocol is one JSON object per line in each direction: a request
+// {"op": "status", ...} gets exactly one response line {"ok": true, ...}
+// or {"ok": false, "error": "one line"}. A connection may carry many
+// requests. Lines are bounded (kMaxRequestBytes); a longer one closes the
+// connection. The peer's credentials (SO_PEERCRED) travel with each
+// request: a non-root peer may only read.
+//
+// Runs on the daemon's io_context thread; the handler is called there.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/json.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+
+namespace paceline::crmd {
+
+inline constexpr size_t kMaxRequestBytes = 16 << 20;
+
+struct Peer {
+  int pid = -1;
+  unsigned uid = ~0u;
+  bool root() const { return uid == 0; }
+};
+
+// Called once per request; `respond` may be called later (e.g. when the
+// cluster has done what was asked), exactly once.
+using Responder = std::function<void(boost::json::object response)>;
+using RequestHandler = std::function<void(
+    const Peer& peer, const boost::json::object& request, Responder respond)>;
+
+class IpcServer {
+ public:
+  IpcServer(boost::asio::io_context& io, RequestHandler handler);
+  ~IpcServer();
+  // Creates the socket's directory if missing (0750), refuses when another
+  // daemon answers on `path`, replaces a stale socket file, binds with mode
+  // 0600.
+  Status Listen(const std::string& path);
+  void Stop();
+
+ private:
+  class Connection;
+  void Accept();
+
+  boost::asio::io_context& io_;
+  RequestHandler handler_;
+  std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
+  std::string path_;
+};
+
+// Client side, blocking, for the CLI: sends one request and returns the
+// response object. kUnavailable "cannot reach the paceline daemon at PATH
+// (reason)" when nobody listens.
+Result<boost::json::object> Request(const std::string& socket_path,
+                                    const boost::json::object& request,
+                                    std::chrono::milliseconds timeout);
+
+}  // namespace paceline::crmd

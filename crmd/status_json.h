@@ -1,0 +1,44 @@
+// The `paceline.status/1` document (design.md, "JSON") as the daemon
+// reports it to `crm status --output-as=json` and the status TUI. Pure: a
+// function of the configuration document and a membership snapshot.
+//
+// Until the controller runs resources (issue 7), `resources` and
+// `failures` come from the status section of the node's CIB copy.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cib/model.h"
+#include "membership/membership.h"
+
+namespace paceline::crmd {
+
+struct MembershipSnapshot {
+  uint64_t view = 0;
+  std::string dc;  // "" when none
+  bool quorate = false;
+  bool tilt = false;
+  struct Member {
+    std::string name;
+    uint32_t id = 0;
+    std::vector<membership::LinkState> links;
+  };
+  std::vector<Member> members;
+  std::map<std::string, uint64_t> dropped;  // reason -> count
+};
+
+boost::json::object MembershipJson(const MembershipSnapshot& m);
+
+// nodes: every node of cluster.yaml, online when a member of the view;
+// standby/maintenance from the CIB's node attributes.
+boost::json::object StatusJson(const std::string& cluster_name,
+                               const std::vector<std::string>& node_names,
+                               const std::vector<uint32_t>& node_ids,
+                               const cib::Document& doc,
+                               const MembershipSnapshot& m);
+
+}  // namespace paceline::crmd
