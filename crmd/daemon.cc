@@ -88,7 +88,13 @@ class Daemon {
       log_.Info("signal {}: shutting down", sig);
       Stop();
     });
-    node_->Start([this](const membership::View& v) { OnView(v); });
+    node_->Start([this](const membership::View& v) { OnView(v); },
+                 [this] {
+                   log_.Info(
+                       "TILT: this node's event loop stalled or its clock "
+                       "jumped; observing for {} ms before acting",
+                       setup_.config.failure_detection.max_timeout.count());
+                 });
     log_.Info("started: node {} (id {}), incarnation {}, cluster {}, socket {}",
               setup_.self.name, setup_.self.id, setup_.incarnation,
               setup_.config.cluster_name, options_.socket_path);

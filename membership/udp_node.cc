@@ -52,8 +52,10 @@ UdpNode::UdpNode(asio::io_context& io, const ClusterConfig& config,
       opener_(keys, self_id),
       timer_(io) {}
 
-void UdpNode::Start(ViewObserver on_view) {
+void UdpNode::Start(ViewObserver on_view, std::function<void()> on_tilt) {
   on_view_ = std::move(on_view);
+  on_tilt_ = std::move(on_tilt);
+  tilts_seen_ = membership_.tilt_count();
   for (auto& s : sockets_) Receive(*s);
   ScheduleTick();
 }
@@ -113,6 +115,10 @@ void UdpNode::ScheduleTick() {
 
 void UdpNode::AfterEvent() {
   SendOutgoing();
+  if (membership_.tilt_count() != tilts_seen_) {
+    tilts_seen_ = membership_.tilt_count();
+    if (on_tilt_) on_tilt_();
+  }
   if (auto v = membership_.TakeViewChange()) {
     if (on_view_) on_view_(*v);
   }

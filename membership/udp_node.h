@@ -40,7 +40,8 @@ class UdpNode {
                                                  const SecretKey& authkey,
                                                  uint64_t incarnation);
 
-  void Start(ViewObserver on_view);
+  // on_tilt: this node entered TILT (its loop stalled or its clock jumped).
+  void Start(ViewObserver on_view, std::function<void()> on_tilt = {});
   void Stop();
   void SetConfigEpoch(ConfigEpoch e) { membership_.SetConfigEpoch(e); }
 
@@ -73,6 +74,8 @@ class UdpNode {
   std::vector<std::unique_ptr<Socket>> sockets_;
   boost::asio::steady_timer timer_;
   ViewObserver on_view_;
+  std::function<void()> on_tilt_;
+  uint64_t tilts_seen_ = 0;
   UdpNodeStats stats_;
   bool stopped_ = false;
 };
