@@ -173,6 +173,9 @@ class Daemon {
       s.dropped[std::string(membership::DropReasonName(r))] = drops.Get(r);
     }
     s.dropped["malformed"] += node_->stats().bad_payload;
+    s.sent_datagrams = node_->stats().sent;
+    s.sent_bytes = node_->stats().sent_bytes;
+    s.received_datagrams = node_->stats().received;
     return s;
   }
 

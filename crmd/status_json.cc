@@ -33,12 +33,16 @@ json::object MembershipJson(const MembershipSnapshot& m) {
   }
   json::object dropped;
   for (const auto& [reason, count] : m.dropped) dropped[reason] = count;
-  return json::object{{"view", m.view},
-                      {"dc", OrNull(m.dc)},
-                      {"quorate", m.quorate},
-                      {"tilt", m.tilt},
-                      {"members", std::move(members)},
-                      {"dropped", std::move(dropped)}};
+  return json::object{
+      {"view", m.view},
+      {"dc", OrNull(m.dc)},
+      {"quorate", m.quorate},
+      {"tilt", m.tilt},
+      {"members", std::move(members)},
+      {"dropped", std::move(dropped)},
+      {"traffic", json::object{{"sent_datagrams", m.sent_datagrams},
+                               {"sent_bytes", m.sent_bytes},
+                               {"received_datagrams", m.received_datagrams}}}};
 }
 
 json::object StatusJson(const std::string& cluster_name,

@@ -29,6 +29,10 @@ struct MembershipSnapshot {
   };
   std::vector<Member> members;
   std::map<std::string, uint64_t> dropped;  // reason -> count
+  // Heartbeat traffic of this node since it started.
+  uint64_t sent_datagrams = 0;
+  uint64_t sent_bytes = 0;
+  uint64_t received_datagrams = 0;
 };
 
 boost::json::object MembershipJson(const MembershipSnapshot& m);

@@ -46,6 +46,8 @@ class LinkDetector {
   Millis Silence(SteadyTime now) const;
   double Phi(SteadyTime now) const;
   bool Suspect(SteadyTime now) const;
+  // When Suspect() becomes true if nothing arrives (only meaningful up()).
+  SteadyTime SuspectAt() const { return last_ + 2 * interval_; }
   // Silent for >= min_timeout and (phi >= threshold or >= max_timeout).
   bool Dead(SteadyTime now) const;
   double mean_ms() const;

@@ -34,8 +34,9 @@ Membership::Membership(ClusterConfig config, uint32_t self_id,
       self_id_(self_id),
       incarnation_(incarnation),
       tilt_until_(now + config_.failure_detection.max_timeout),
-      last_tick_(now),
+      last_event_(now),
       last_wall_(wall_now),
+      deadline_(now),
       next_heartbeat_(now) {
   for (size_t i = 0; i < config_.nodes.size(); ++i) {
     const NodeConfig& n = config_.nodes[i];
@@ -83,6 +84,7 @@ void Membership::OnTick(SteadyTime now, WallTime wall_now) {
   SendProbes(now);
   MaybeHeartbeat(now);
   Step(now);
+  deadline_ = ComputeDeadline(now);
 }
 
 void Membership::OnHeartbeat(uint32_t from, size_t link, const Heartbeat& hb,
@@ -102,17 +104,39 @@ void Membership::OnHeartbeat(uint32_t from, size_t link, const Heartbeat& hb,
   p->last = hb;
   if (hb.flags & kProbe) Send(from, link, kProbeReply | kOffSchedule);
   Step(now);
+  deadline_ = ComputeDeadline(now);
 }
 
+// A stall is a wake-up much later than the deadline we asked for (the loop
+// did not run: VM pause, SIGSTOP, starvation), or the wall clock moving
+// differently from the steady clock since the last event (a clock step).
 void Membership::CheckStall(SteadyTime now, WallTime wall_now) {
-  auto gap = now - last_tick_;
+  auto late = now - deadline_;
+  auto gap = now - last_event_;
   auto wall_gap = wall_now - last_wall_;
   auto skew = wall_gap > gap ? wall_gap - gap : gap - wall_gap;
-  if (gap > config_.failure_detection.min_timeout / 2 || skew > kWallJump) {
+  if (late > config_.failure_detection.min_timeout / 2 || skew > kWallJump) {
     EnterTilt(now);
   }
-  if (now > last_tick_) last_tick_ = now;
+  if (now > last_event_) last_event_ = now;
   last_wall_ = wall_now;
+}
+
+SteadyTime Membership::ComputeDeadline(SteadyTime now) const {
+  SteadyTime soon = now + tick_interval();
+  if (tilt_ || proposal_ || (acked_ && acked_->id > highest_installed_)) {
+    return std::min(soon, next_heartbeat_);
+  }
+  SteadyTime next = next_heartbeat_;
+  for (const Peer& p : peers_) {
+    if (!p.alive) continue;
+    for (const LinkDetector& l : p.links) {
+      if (!l.up()) continue;
+      next = std::min(next, l.Suspect(now) ? soon : l.SuspectAt());
+    }
+  }
+  for (const auto& e : excluded_) next = std::min(next, e.second);
+  return std::max(next, now + std::chrono::milliseconds(1));
 }
 
 void Membership::EnterTilt(SteadyTime now) {

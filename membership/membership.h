@@ -89,7 +89,7 @@ class Membership {
   // The configuration epoch this node holds (elects the DC).
   void SetConfigEpoch(ConfigEpoch epoch) { epoch_ = epoch; }
 
-  // Events. The adapter calls OnTick() every tick_interval().
+  // Events. The adapter calls OnTick() at deadline() (or earlier).
   void OnHeartbeat(uint32_t from, size_t link, const Heartbeat& hb,
                    SteadyTime now, WallTime wall_now);
   void OnTick(SteadyTime now, WallTime wall_now);
@@ -107,7 +107,13 @@ class Membership {
   uint64_t tilt_count() const { return tilt_count_; }
   uint32_t self_id() const { return self_id_; }
   uint64_t incarnation() const { return incarnation_; }
+  // While probing, proposing or tilting: how often it needs a tick.
   Millis tick_interval() const;
+  // When the adapter must call OnTick() next. Idle, that is the next
+  // heartbeat; while a peer is suspected, a proposal is pending or during
+  // TILT, every tick_interval(). Recomputed after every event. A wake-up
+  // much later than this (min_timeout / 2) is how a stall is noticed.
+  SteadyTime deadline() const { return deadline_; }
   std::vector<PeerState> Peers() const;
   const ClusterConfig& config() const { return config_; }
 
@@ -138,6 +144,7 @@ class Membership {
   size_t IndexOf(uint32_t id) const;
 
   void CheckStall(SteadyTime now, WallTime wall_now);
+  SteadyTime ComputeDeadline(SteadyTime now) const;
   void EnterTilt(SteadyTime now);
   void DetectDeaths(SteadyTime now);
   void SendProbes(SteadyTime now);
@@ -173,8 +180,9 @@ class Membership {
   bool tilt_ = true;  // a starting node observes first
   SteadyTime tilt_until_;
   uint64_t tilt_count_ = 0;
-  SteadyTime last_tick_;
+  SteadyTime last_event_;
   WallTime last_wall_;
+  SteadyTime deadline_;
   SteadyTime next_heartbeat_;
 
   View view_;

@@ -102,19 +102,24 @@ void UdpNode::OnDatagram(Socket& s, size_t size) {
   AfterEvent();
 }
 
+// Arms the timer for the state machine's deadline, unless it already is.
 void UdpNode::ScheduleTick() {
-  timer_.expires_after(membership_.tick_interval());
+  if (armed_ && armed_for_ == membership_.deadline()) return;
+  armed_for_ = membership_.deadline();
+  armed_ = true;
+  timer_.expires_at(armed_for_);  // cancels a pending wait, if any
   timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (stopped_ || ec) return;
+    if (stopped_ || ec) return;  // stopped, or re-armed for another time
+    armed_ = false;
     membership_.OnTick(std::chrono::steady_clock::now(),
                        std::chrono::system_clock::now());
     AfterEvent();
-    ScheduleTick();
   });
 }
 
 void UdpNode::AfterEvent() {
   SendOutgoing();
+  ScheduleTick();
   if (membership_.tilt_count() != tilts_seen_) {
     tilts_seen_ = membership_.tilt_count();
     if (on_tilt_) on_tilt_();

@@ -78,6 +78,8 @@ class UdpNode {
   uint64_t tilts_seen_ = 0;
   UdpNodeStats stats_;
   bool stopped_ = false;
+  bool armed_ = false;
+  std::chrono::steady_clock::time_point armed_for_{};
 };
 
 }  // namespace paceline::membership

@@ -110,6 +110,7 @@ class NetnsCluster {
     if (pids_[i] > 0) kill(pids_[i], sig);
   }
   bool running(int i) const { return pids_[i] > 0; }
+  pid_t pid(int i) const { return pids_[i]; }
 
   // iptables inside the namespace.
   bool Iptables(const std::string& rule) {

@@ -63,7 +63,6 @@ class SimCluster {
     s.m =
         std::make_unique<Membership>(config_, id, ++incarnations_, now_, wall_);
     s.m->SetConfigEpoch(s.epoch);
-    s.next_tick = now_ + std::chrono::milliseconds(id % 7);
     s.paused = false;
     s.inbox.clear();
     s.highest = 0;
@@ -155,7 +154,6 @@ class SimCluster {
   struct Slot {
     std::unique_ptr<Membership> m;
     bool paused = false;
-    SteadyTime next_tick{};
     std::deque<std::tuple<uint32_t, size_t, Heartbeat>> inbox;
     uint64_t highest = 0;
     ConfigEpoch epoch;
@@ -192,9 +190,8 @@ class SimCluster {
         s.m->OnHeartbeat(from, link, hb, now_, wall_);
         AfterEvent(id);
       }
-      if (now_ >= s.next_tick) {
+      if (now_ >= s.m->deadline()) {
         s.m->OnTick(now_, wall_);
-        s.next_tick = now_ + s.m->tick_interval();
         AfterEvent(id);
       }
     }
