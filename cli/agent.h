@@ -18,7 +18,9 @@
 // errors. `crm ra list|info` can be built on the same calls.
 //
 // exec's exit code: the agent's OCF rc (LSB status codes mapped); 1 for a
-// timeout or an agent that could not run; 2 for usage errors.
+// timeout or an agent that could not run; 2 for usage errors. Without
+// --timeout an OCF action gets the agent's advised timeout for it, else 20 s
+// (agents/action_timeout.h).
 #pragma once
 
 #include <ostream>
@@ -34,8 +36,10 @@ namespace paceline::cli {
 int RunAgent(const std::vector<std::string>& args, std::ostream& out,
              std::ostream& err);
 
-// Runs the agent's meta-data action (as `paceline agent info` does) and
-// parses it; kNotFound-style failures name the agent.
+// The agent's parsed meta-data, from the meta-data cache when the agent
+// file is unchanged (agents/metadata_cache.h), else by running its
+// meta-data action and caching the text; kNotFound-style failures name the
+// agent.
 Result<agents::AgentMetadata> FetchMetadata(const cib::AgentSpec& spec);
 
 }  // namespace paceline::cli

@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <optional>
 
+#include "agents/action_timeout.h"
 #include "agents/catalog.h"
 #include "agents/executor.h"
 #include "agents/metadata.h"
+#include "agents/metadata_cache.h"
 #include "cib/duration.h"
 #include "cli/agent.h"
 #include "common/strings.h"
@@ -29,6 +31,7 @@ struct ExecArgs {
   std::string node;  // "" -> "cli"
   std::string run_dir = "/run/paceline";
   std::string ocf_root = "/usr/lib/ocf";
+  bool timeout_given = false;
 };
 
 Status SplitPair(const std::string& word, cib::Attributes* into) {
@@ -59,6 +62,7 @@ Status ParseOption(const std::vector<std::string>& args, size_t* i,
     PL_ASSIGN_OR_RETURN(cib::Millis d, cib::ParseInterval(value));
     if (d.count() <= 0) return Status::Syntax("--timeout must be positive");
     out->req.timeout_ms = d.count();
+    out->timeout_given = true;
   } else if (opt == "--interval") {
     PL_ASSIGN_OR_RETURN(out->req.interval_ms, ParseIntervalMs(value));
   } else if (opt == "--meta") {
@@ -140,6 +144,48 @@ Result<agents::NodeContext> PrepareNode(const ExecArgs& a, bool create) {
 }
 
 agents::ActionResult Execute(const agents::NodeContext& node,
+                             agents::ActionRequest req);
+
+// The agent's meta-data, from the cache when the agent file is unchanged
+// (agents/metadata_cache.h), else by running it (and caching the result).
+Result<agents::AgentMetadata> FetchMetadataFrom(const cib::AgentSpec& spec,
+                                                const std::string& ocf_root) {
+  ExecArgs a;
+  a.req.agent = spec;
+  a.req.action = "meta-data";
+  a.req.resource_id = spec.type;
+  a.req.timeout_ms = 5000;  // what agents advise for meta-data
+  a.ocf_root = ocf_root;
+  agents::MetadataCache cache(agents::MetadataCache::DefaultDir());
+  Result<agents::AgentStamp> stamp = Status::NotFound("not ocf");
+  if (spec.standard == "ocf") {
+    stamp = agents::StampOf(ocf_root + "/resource.d/" + spec.provider + "/" +
+                            spec.type);
+  }
+  if (stamp.ok()) {
+    if (auto xml = cache.Lookup(spec.ToString(), *stamp)) {
+      Result<agents::AgentMetadata> md = agents::ParseMetadata(*xml);
+      if (md.ok()) return md;
+    }
+  }
+  Result<agents::NodeContext> node = PrepareNode(a, /*create=*/false);
+  if (!node.ok()) return node.status();
+  agents::ActionResult r = Execute(*node, a.req);
+  if (r.rc != 0) {
+    return Status::NotFound(spec.ToString() + " meta-data: " + Describe(r) +
+                            (r.reason.empty() ? "" : ": " + r.reason));
+  }
+  std::string xml = r.output.Text();
+  Result<agents::AgentMetadata> md = agents::ParseMetadata(xml);
+  if (!md.ok()) return md.status().WithContext(spec.ToString());
+  // A failed store only costs the next command another run of the agent.
+  if (stamp.ok() && r.output.omitted_bytes() == 0) {
+    (void)cache.Store(spec.ToString(), *stamp, xml);
+  }
+  return md;
+}
+
+agents::ActionResult Execute(const agents::NodeContext& node,
                              agents::ActionRequest req) {
   boost::asio::io_context io;
   agents::ExecutorOptions options;
@@ -154,6 +200,25 @@ agents::ActionResult Execute(const agents::NodeContext& node,
   return std::move(*result);
 }
 
+// Without --timeout, an action gets the agent's advised timeout (from its
+// meta-data, cached) or 20 s: agents/action_timeout.h's rule with no op
+// and no op_defaults, which a lone `agent exec` does not have.
+void DefaultTimeout(ExecArgs* a) {
+  if (a->timeout_given || a->req.action == "meta-data" ||
+      a->req.agent.standard != "ocf") {
+    return;
+  }
+  Result<agents::AgentMetadata> md =
+      FetchMetadataFrom(a->req.agent, a->ocf_root);
+  cib::Resource rsc;
+  rsc.id = a->req.resource_id;
+  const std::string* role = a->req.meta.Get("role");
+  auto chosen =
+      agents::ChooseTimeout(rsc, {}, md.ok() ? &*md : nullptr, a->req.action,
+                            cib::Millis(a->req.interval_ms), role ? *role : "");
+  if (chosen.ok()) a->req.timeout_ms = chosen->timeout.count();
+}
+
 int RunExec(const std::vector<std::string>& args, std::ostream& out,
             std::ostream& err) {
   Result<ExecArgs> parsed = ParseExecArgs(args);
@@ -166,6 +231,7 @@ int RunExec(const std::vector<std::string>& args, std::ostream& out,
     err << "ERROR: " << node.status().message() << "\n";
     return 1;
   }
+  DefaultTimeout(&*parsed);
   agents::ActionResult r = Execute(*node, parsed->req);
   out << r.output.Text();
   if (!r.output.Text().empty() && r.output.Text().back() != '\n') out << "\n";
@@ -249,20 +315,7 @@ int RunList(const std::vector<std::string>& args, std::ostream& out,
 }  // namespace
 
 Result<agents::AgentMetadata> FetchMetadata(const cib::AgentSpec& spec) {
-  ExecArgs a;
-  a.req.agent = spec;
-  a.req.action = "meta-data";
-  a.req.resource_id = spec.type;
-  Result<agents::NodeContext> node = PrepareNode(a, /*create=*/false);
-  if (!node.ok()) return node.status();
-  agents::ActionResult r = Execute(*node, a.req);
-  if (r.rc != 0) {
-    return Status::NotFound(spec.ToString() + " meta-data: " + Describe(r) +
-                            (r.reason.empty() ? "" : ": " + r.reason));
-  }
-  Result<agents::AgentMetadata> md = agents::ParseMetadata(r.output.Text());
-  if (!md.ok()) return md.status().WithContext(spec.ToString());
-  return md;
+  return FetchMetadataFrom(spec, "/usr/lib/ocf");
 }
 
 int RunAgent(const std::vector<std::string>& args, std::ostream& out,

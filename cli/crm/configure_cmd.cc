@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "agents/action_timeout.h"
 #include "agents/metadata.h"
 #include "cib/crm_render.h"
 #include "cib/document_json.h"
@@ -18,13 +19,42 @@ namespace paceline::cli::crm {
 
 namespace {
 
+// crmsh's habit: a primitive whose params do not fit its agent's meta-data
+// (a missing required or an unknown param; an op timeout below the agent's
+// advice) is a warning here; a missing required param is an error in
+// verify. The meta-data comes from the cache (agents/metadata_cache.h),
+// so this costs well under 1 ms unless the agent changed. Agents that are not
+// installed say nothing here; verify reports them.
+std::vector<std::string> AgentWarnings(const cib::ConfigObject& object) {
+  std::vector<std::string> warnings;
+  const auto* r = std::get_if<cib::Resource>(&object);
+  if (!r || !r->IsPrimitive() || r->agent.standard != "ocf") return warnings;
+  Result<agents::AgentMetadata> md = FetchMetadata(r->agent);
+  if (!md.ok()) return warnings;
+  for (const auto& p : agents::CheckParams(*md, r->params)) {
+    warnings.push_back("primitive " + Quote(r->id) + ": " + p.message);
+  }
+  // op_defaults would need the CIB; verify checks with them.
+  for (const auto& t : agents::CheckOpTimeouts(*r, {}, *md)) {
+    warnings.push_back("primitive " + Quote(r->id) + ": " + t);
+  }
+  return warnings;
+}
+
 int Define(const Context& ctx, const Tokens& args) {
   auto object = ParseConfigObject(args);
   if (!object.ok()) return Fail(ctx, object.status());
+  std::vector<std::string> warnings = AgentWarnings(*object);
   cib::DefineObjects edit;
   edit.objects.push_back(std::move(object).value());
   edit.mode = cib::LoadMode::kCreate;
-  return Fail(ctx, Commit(ctx, edit));
+  Status committed = Commit(ctx, edit);
+  // Printed only when the object was stored: a refused command says one
+  // thing, its ERROR.
+  if (committed.ok()) {
+    for (const auto& w : warnings) *ctx.err << "WARNING: " << w << "\n";
+  }
+  return Fail(ctx, committed);
 }
 
 int Delete(const Context& ctx, const Tokens& args) {
@@ -97,6 +127,10 @@ int VerifyAgainstMetadata(const Context& ctx, const cib::Configuration& c) {
       *ctx.err << (p.missing_required ? "ERROR: " : "WARNING: ") << "primitive "
                << Quote(r.id) << ": " << p.message << "\n";
       errors += p.missing_required;
+    }
+    for (const auto& t :
+         agents::CheckOpTimeouts(r, c.op_defaults, *it->second)) {
+      *ctx.err << "WARNING: primitive " << Quote(r.id) << ": " << t << "\n";
     }
   }
   return errors;

@@ -31,6 +31,21 @@ inline std::string BinDir() {
   return std::filesystem::path(PACELINE_BIN).parent_path().string();
 }
 
+// A directory under /tmp for this test process's meta-data cache, removed
+// when the process exits.
+inline const std::string& TestCacheDir() {
+  struct Dir {
+    std::string path;
+    Dir() {
+      char tmpl[] = "/tmp/paceline-test-cache-XXXXXX";
+      path = mkdtemp(tmpl);
+    }
+    ~Dir() { std::filesystem::remove_all(path); }
+  };
+  static Dir dir;
+  return dir.path;
+}
+
 // program: "crm", "crm_mon" or "paceline" (the links in the build tree).
 inline RunResult RunCommand(
     const std::string& program, const std::vector<std::string>& args,
@@ -46,6 +61,11 @@ inline RunResult RunCommand(
   std::vector<std::string> env_words{"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
                                      "LANG=C.UTF-8"};
   for (const auto& [k, v] : env) env_words.push_back(k + "=" + v);
+  if (!env.count("PACELINE_CACHE_DIR")) {
+    // The agents' meta-data cache: one per test process, never the
+    // machine's /var/cache/paceline.
+    env_words.push_back("PACELINE_CACHE_DIR=" + TestCacheDir());
+  }
   std::vector<char*> envp;
   for (auto& w : env_words) envp.push_back(w.data());
   envp.push_back(nullptr);
