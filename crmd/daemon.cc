@@ -12,14 +12,18 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cib/store.h"
 #include "common/log.h"
+#include "crmd/cib_replica.h"
+#include "crmd/cib_sync.h"
 #include "crmd/incarnation.h"
 #include "crmd/ipc_server.h"
 #include "crmd/status_json.h"
 #include "membership/authkey.h"
+#include "membership/channel.h"
 #include "membership/cluster_config.h"
 #include "membership/udp_node.h"
 
@@ -64,12 +68,14 @@ Result<Setup> Prepare(const DaemonOptions& o) {
   return s;
 }
 
-class Daemon {
+class Daemon : public membership::ChannelHandler {
  public:
   Daemon(Setup setup, const DaemonOptions& options)
       : setup_(std::move(setup)),
         options_(options),
         log_("paceline[" + setup_.self.name + "]"),
+        cib_(setup_.cib_path),
+        sync_(cib_, setup_.self.id),
         signals_(io_, SIGTERM, SIGINT),
         ipc_(io_, [this](const Peer& peer, const json::object& request,
                          Responder respond) {
@@ -77,11 +83,25 @@ class Daemon {
         }) {}
 
   Status Start() {
-    LoadCib();
+    if (Status s = cib_.Load(); !s.ok()) {
+      return Status::Corrupt("cannot read the configuration " + cib_.path() +
+                             ": " + s.message());
+    }
     PL_ASSIGN_OR_RETURN(
         node_, membership::UdpNode::Create(io_, setup_.config, setup_.self.id,
                                            setup_.authkey, setup_.incarnation));
     node_->SetConfigEpoch(Epoch());
+    PL_ASSIGN_OR_RETURN(membership::ClusterKeys keys,
+                        membership::MakeClusterKeys(
+                            setup_.authkey, setup_.config.cluster_name));
+    channel_ = std::make_unique<membership::Channel>(
+        io_, setup_.config, setup_.self.id, setup_.incarnation, keys, *this);
+    PL_RETURN_IF_ERROR(channel_->Start());
+    sync_.OnCommitted([this] {
+      node_->SetConfigEpoch(Epoch());
+      log_.Info("configuration {} is current here",
+                FormatVersions(cib_.versions()));
+    });
     PL_RETURN_IF_ERROR(ipc_.Listen(options_.socket_path));
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
       if (ec) return;
@@ -106,23 +126,98 @@ class Daemon {
  private:
   void Stop() {
     node_->Stop();
+    channel_->Stop();
     ipc_.Stop();
     signals_.cancel();
   }
 
-  void LoadCib() {
-    auto doc = cib::CibStore(setup_.cib_path).Load();
-    if (doc.ok()) {
-      doc_ = std::move(*doc);
-    } else if (doc.status().code() != StatusCode::kNotFound) {
-      log_.Info("cannot read {}: {}; starting with an empty configuration",
-                setup_.cib_path, doc.status().message());
+  membership::ConfigEpoch Epoch() const {
+    const cib::Versions& v = cib_.versions();
+    return {uint64_t(std::max<long long>(v.admin_epoch, 0)),
+            uint64_t(std::max<long long>(v.epoch, 0))};
+  }
+
+  // Why the DC cannot commit a configuration change now, or "".
+  std::string WriteBlocker() const {
+    const membership::Membership& m = node_->membership();
+    if (!m.stable()) return "this node is not in a stable membership view";
+    const std::string* policy =
+        cib_.doc().config.properties.Get("no-quorum-policy");
+    if (!m.view().quorate && !(policy && *policy == "ignore")) {
+      return "the cluster partition has no quorum (no-quorum-policy is not "
+             "ignore)";
+    }
+    return "";
+  }
+
+  // {"op":"cib_replace","base":{"admin_epoch":..,"epoch":..,"num_updates":..},
+  //  "cib":"<cib.yaml text>"}: commit a document computed from `base`,
+  //  through the DC; answered when every member has it, or refused.
+  void ReplaceCib(const Peer& peer, const json::object& request,
+                  Responder respond) {
+    auto error = [](std::string code, std::string message) {
+      return json::object{{"ok", false}, {"code", code}, {"error", message}};
+    };
+    if (!peer.root()) {
+      respond(error("denied", "only root may change the configuration"));
+      return;
+    }
+    auto base = ParseVersions(request.if_contains("base"));
+    const json::value* text = request.if_contains("cib");
+    if (!base || !text || !text->is_string()) {
+      respond(error("invalid", "cib_replace needs \"base\" and \"cib\""));
+      return;
+    }
+    uint64_t id = ++last_request_;
+    writers_[id] = std::move(respond);
+    sync_.SetWriteBlocker(WriteBlocker());
+    sync_.Write(id, *base, std::string(text->as_string()));
+    Flush();
+  }
+
+  // Sends what the replication produced and answers finished writes. A
+  // message that cannot be sent is a peer that is down for replication.
+  void Flush() {
+    for (int round = 0; round < 4; ++round) {
+      auto messages = sync_.TakeMessages();
+      if (messages.empty()) break;
+      for (const SyncMessage& m : messages) {
+        if (!channel_->Send(m.to, json::serialize(m.body))) {
+          sync_.OnPeerDown(m.to);
+        }
+      }
+    }
+    for (WriteAnswer& a : sync_.TakeAnswers()) {
+      auto it = writers_.find(a.request);
+      if (it == writers_.end()) continue;
+      Responder respond = std::move(it->second);
+      writers_.erase(it);
+      respond(std::move(a.body));
     }
   }
 
-  membership::ConfigEpoch Epoch() const {
-    return {uint64_t(std::max<long long>(doc_.versions.admin_epoch, 0)),
-            uint64_t(std::max<long long>(doc_.versions.epoch, 0))};
+  // ChannelHandler.
+  void OnPeerUp(uint32_t peer, uint64_t incarnation) override {
+    log_.Info("channel to {} up (incarnation {})", NameOf(peer), incarnation);
+    sync_.OnPeerUp(peer);
+    Flush();
+  }
+  void OnPeerDown(uint32_t peer, uint64_t, size_t unsent) override {
+    log_.Info("channel to {} down ({} unsent messages dropped)", NameOf(peer),
+              unsent);
+    sync_.OnPeerDown(peer);
+    Flush();
+  }
+  void OnMessage(uint32_t peer, uint64_t, std::string_view bytes) override {
+    boost::system::error_code ec;
+    json::value v = json::parse(bytes, ec);
+    if (ec || !v.is_object()) {
+      log_.Info("dropped a malformed message from {}", NameOf(peer));
+      return;
+    }
+    sync_.SetWriteBlocker(WriteBlocker());
+    sync_.OnMessage(peer, v.as_object());
+    Flush();
   }
 
   std::string NameOf(uint32_t id) const {
@@ -131,15 +226,29 @@ class Daemon {
   }
 
   void OnView(const membership::View& v) {
+    std::vector<uint32_t> members;
+    for (const auto& m : v.members) members.push_back(m.id);
+    // Peers that left the view: end their channel sessions now rather than
+    // wait for TCP to notice.
+    for (uint32_t old : view_members_) {
+      if (std::find(members.begin(), members.end(), old) == members.end() &&
+          old != setup_.self.id) {
+        channel_->Reset(old);
+      }
+    }
+    view_members_ = members;
+    sync_.SetWriteBlocker(WriteBlocker());
+    sync_.OnView(v.id, members, v.dc);
+    Flush();
     if (v.id == 0) {
       log_.Info("left view: waiting to rejoin");
       return;
     }
-    std::string members;
+    std::string names;
     for (const auto& m : v.members) {
-      members += (members.empty() ? "" : " ") + NameOf(m.id);
+      names += (names.empty() ? "" : " ") + NameOf(m.id);
     }
-    log_.Info("view {}: members [{}], DC {}, {}", v.id, members, NameOf(v.dc),
+    log_.Info("view {}: members [{}], DC {}, {}", v.id, names, NameOf(v.dc),
               v.quorate ? "quorate" : "NOT quorate");
   }
 
@@ -192,7 +301,16 @@ class Daemon {
       respond(
           json::object{{"ok", true},
                        {"status", StatusJson(setup_.config.cluster_name, names,
-                                             ids, doc_, Snapshot())}});
+                                             ids, cib_.doc(), Snapshot())}});
+      return;
+    }
+    if (op == "get_cib") {
+      respond(json::object{{"ok", true},
+                           {"cib", cib::SerializeDocument(cib_.doc())}});
+      return;
+    }
+    if (op == "cib_replace") {
+      ReplaceCib(peer, request, std::move(respond));
       return;
     }
     respond(json::object{
@@ -204,11 +322,16 @@ class Daemon {
   Setup setup_;
   DaemonOptions options_;
   Logger log_;
+  CibReplica cib_;
+  CibSync sync_;
+  std::vector<uint32_t> view_members_;
+  uint64_t last_request_ = 0;
+  std::map<uint64_t, Responder> writers_;  // CLI writes awaiting an answer
   asio::io_context io_;
   asio::signal_set signals_;
   IpcServer ipc_;
   std::unique_ptr<membership::UdpNode> node_;
-  cib::Document doc_;
+  std::unique_ptr<membership::Channel> channel_;
 };
 
 // Detaches: the child continues, the parent waits for the child's verdict

@@ -226,8 +226,13 @@ Result<json::object> Request(const std::string& socket_path,
   }
   if (!o.at("ok").as_bool()) {
     const json::value* e = o.if_contains("error");
-    return Status::Invalid(e && e->is_string() ? std::string(e->as_string())
-                                               : "the daemon refused");
+    std::string message = e && e->is_string() ? std::string(e->as_string())
+                                              : "the daemon refused";
+    const json::value* code = o.if_contains("code");
+    std::string_view c = code && code->is_string() ? code->as_string() : "";
+    if (c == "conflict") return Status::Conflict(message);
+    if (c == "unavailable") return Status::Unavailable(message);
+    return Status::Invalid(message);
   }
   return std::move(o);
 }

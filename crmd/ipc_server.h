@@ -56,7 +56,9 @@ class IpcServer {
 
 // Client side, blocking, for the CLI: sends one request and returns the
 // response object. kUnavailable "cannot reach the paceline daemon at PATH
-// (reason)" when nobody listens.
+// (reason)" when nobody listens. A refusal is the daemon's message, with
+// its "code": conflict -> kConflict, unavailable -> kUnavailable, else
+// kInvalid.
 Result<boost::json::object> Request(const std::string& socket_path,
                                     const boost::json::object& request,
                                     std::chrono::milliseconds timeout);
