@@ -8,7 +8,9 @@
 
 #include "cli/agent.h"
 #include "cli/attribute_shim.h"
+#include "cli/cib.h"
 #include "cli/cluster.h"
+#include "cli/daemon.h"
 #include "cli/crm/shell.h"
 #include "cli/simulate.h"
 
@@ -75,8 +77,11 @@ int RunPaceline(int argc, char** argv) {
       "  crm ARGS...   the crm shell (same as running `crm`)\n"
       "  mon ARGS...   cluster status (same as running `crm_mon`)\n"
       "  simulate ...  what the scheduler would do (simulate --help)\n"
+      "  cib import|export ...  Pacemaker CIB XML in and out (cib --help)\n"
       "  agent exec|list|info ...  run or describe a resource agent\n"
       "  cluster setup NAME NODE=ADDR... [--dir DIR]  cluster.yaml + authkey\n"
+      "  daemon [--config F] [--node N] [--state-dir D] [--socket P] "
+      "[--foreground]\n"
       "  version       print the version\n";
   if (vm.count("version")) {
     std::cout << "paceline " << kVersion << "\n";
@@ -102,6 +107,13 @@ int RunPaceline(int argc, char** argv) {
   if (command == "mon") return RunMon(rest);
   if (command == "agent") return RunAgent(rest, std::cout, std::cerr);
   if (command == "cluster") return RunCluster(rest, std::cout, std::cerr);
+  if (command == "daemon") {
+    return RunDaemonCommand(rest, ReadEnvironment().vars, std::cout,
+                            std::cerr);
+  }
+  if (command == "cib") {
+    return RunCib(rest, ReadEnvironment(), std::cout, std::cerr);
+  }
   if (command == "simulate") {
     return RunSimulate(rest, ReadEnvironment(), std::cout, std::cerr);
   }

@@ -9,6 +9,7 @@
 #include "cib/config_index.h"
 #include "cib/duration.h"
 #include "cib/store.h"
+#include "cli/cib.h"
 #include "cli/simulate.h"
 #include "cli/simulate_render.h"
 #include "common/strings.h"
@@ -39,7 +40,7 @@ po::options_description Describe(Request& r) {
       "cib", po::value(&r.cib_path)->value_name("FILE"),
       "the CIB file (default: $PACELINE_CIB, then $CIB_file)")(
       "pacemaker-xml", po::value(&r.pacemaker_xml)->value_name("FILE"),
-      "a Pacemaker CIB (not available yet)")(
+      "a Pacemaker CIB XML file, imported in memory")(
       "node-down", po::value(&r.node_down)->value_name("NODE"),
       "take NODE offline first (repeatable)")(
       "node-up", po::value(&r.node_up)->value_name("NODE"),
@@ -352,6 +353,33 @@ Result<Outcome> Run(const Request& r, const std::string& path, WallTime now) {
   return std::move(*outcome);
 }
 
+Result<Outcome> RunOnFile(const Request& r, const crm::Environment& env) {
+  std::string path = CibPath(r, env);
+  if (path.empty()) {
+    return Status::Syntax(
+        "simulate needs a CIB file: --cib FILE, --pacemaker-xml FILE, "
+        "PACELINE_CIB=FILE or CIB_file=FILE");
+  }
+  return Run(r, path, env.now);
+}
+
+// A Pacemaker CIB, imported in memory; nothing is written.
+Result<Outcome> RunOnPacemakerXml(const Request& r, const crm::Environment& env,
+                                  std::ostream& err) {
+  if (!r.cib_path.empty() || r.save) {
+    return Status::Syntax(std::string("simulate: --pacemaker-xml cannot be "
+                                      "combined with ") +
+                          (r.save ? "--save; import the file first with "
+                                    "`paceline cib import`"
+                                  : "--cib"));
+  }
+  std::vector<std::string> notes;
+  auto doc = ReadPacemakerXmlFile(r.pacemaker_xml, &notes);
+  if (!doc.ok()) return doc.status();
+  for (const auto& note : notes) err << "notice: " << note << "\n";
+  return Simulate(*doc, r, env.now);
+}
+
 }  // namespace
 
 int RunSimulate(const std::vector<std::string>& args,
@@ -364,16 +392,8 @@ int RunSimulate(const std::vector<std::string>& args,
     out << help;
     return 0;
   }
-  if (!r.pacemaker_xml.empty()) {
-    return Fail(err, Status::Syntax("--pacemaker-xml: Pacemaker XML import is "
-                                    "not available yet (issue 4)"));
-  }
-  std::string path = CibPath(r, env);
-  if (path.empty()) {
-    return Fail(err, Status::Syntax("simulate needs a CIB file: --cib FILE, "
-                                    "PACELINE_CIB=FILE or CIB_file=FILE"));
-  }
-  auto outcome = Run(r, path, env.now);
+  auto outcome = r.pacemaker_xml.empty() ? RunOnFile(r, env)
+                                          : RunOnPacemakerXml(r, env, err);
   if (!outcome.ok()) return Fail(err, outcome.status());
   const Outcome& o = *outcome;
   for (const auto& note : o.graph.notes) err << "WARNING: " << note << "\n";

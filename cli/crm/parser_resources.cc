@@ -90,7 +90,11 @@ Result<cib::ConfigObject> ParsePrimitive(Cursor& cur) {
     return cur.Error("templates are not supported (" + Quote(cur.Peek()) +
                      "; give the agent, e.g. ocf:heartbeat:IPaddr2)");
   }
-  auto agent = cib::ParseAgentSpec(cur.Next());
+  // crmsh shows ocf:heartbeat agents by their bare type (`primitive vip
+  // IPaddr2`), and accepts that back: heartbeat is the default provider.
+  std::string spec = cur.Next();
+  if (spec.find(':') == std::string::npos) spec = "ocf:heartbeat:" + spec;
+  auto agent = cib::ParseAgentSpec(spec);
   if (!agent.ok()) return agent.status().WithContext(cur.context());
   r.agent = std::move(agent).value();
   ReadDescription(cur, &r.description);

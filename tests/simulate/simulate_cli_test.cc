@@ -294,7 +294,7 @@ TEST_F(SimulateTest, BadInputGivesOneLineAndLeavesTheFile) {
       {{"--fail", "pg_fs:frob:HA-node1"}, 2, "frob"},
       {{"--node-down"}, 2, "node-down"},
       {{"stray"}, 2, "stray"},
-      {{"--pacemaker-xml", "cib.xml"}, 2, "issue 4"},
+      {{"--pacemaker-xml", "cib.xml"}, 2, "--pacemaker-xml cannot be combined"},
       {{"--node-down", "HA-node9"}, 1, "HA-node9"},
       {{"--fail", "nosuch:start:HA-node1"}, 1, "nosuch"},
       {{"--fail", "PGServer:start:HA-node1"}, 1, "PGServer"},

@@ -1,0 +1,97 @@
+// Internals shared by the Pacemaker XML import and export files
+// (pacemaker_xml_import*.cc, pacemaker_xml_export*.cc). Not a public API.
+//
+// The import walks a Boost.PropertyTree of the CIB; attributes live under
+// the "<xmlattr>" child, elements keep document order. The export writes
+// text directly through XmlWriter, with deterministic ids in crmsh's style.
+#pragma once
+
+#include <boost/property_tree/ptree.hpp>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cib/model.h"
+#include "common/status.h"
+
+namespace paceline::cib::pacemaker {
+
+using Tree = boost::property_tree::ptree;
+
+// The value of attribute `name` of element `e`, or nullptr.
+const std::string* Attr(const Tree& e, std::string_view name);
+std::string AttrOr(const Tree& e, std::string_view name,
+                   std::string fallback = "");
+// "<tag id=ID>" for messages: names the element the way the admin finds it.
+std::string Describe(std::string_view tag, const Tree& e);
+
+// State of one import: every element with an id (for id-ref), the notes,
+// and the cluster options the status section depends on.
+struct ImportContext {
+  std::map<std::string, const Tree*, std::less<>> ids;
+  std::vector<std::string> notes;
+  void Note(std::string text) { notes.push_back(std::move(text)); }
+  // Follows an id-ref to the element it names (itself if it has none).
+  Result<const Tree*> Resolve(std::string_view tag, const Tree& e) const;
+};
+
+// The nvpairs of an nvset element (instance_attributes, meta_attributes,
+// cluster_property_set, utilization) into `out`; names already in `out`
+// keep their value (Pacemaker: the first set that names it wins).
+// Conditional sets (with a <rule>) are refused naming `owner`.
+Status ReadNvSet(const ImportContext& ctx, std::string_view tag,
+                 const Tree& set, std::string_view owner, Attributes* out);
+
+Status ImportConstraints(ImportContext& ctx, const Tree& constraints,
+                         Configuration* config);
+Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
+                    Document* doc);
+
+// Clone bookkeeping both directions need: for a primitive id, its clone
+// ancestor (or nullptr) and whether that clone is globally unique.
+struct CloneInfo {
+  const Resource* clone = nullptr;
+  bool unique = false;
+  bool promotable = false;
+};
+CloneInfo CloneOfPrimitive(const Configuration& config, std::string_view id);
+
+// ---- Export.
+
+// Minimal XML text writer: elements, escaped attributes, two-space indent.
+class XmlWriter {
+ public:
+  void Open(std::string_view tag,
+            const std::vector<std::pair<std::string, std::string>>& attrs,
+            bool empty = false);
+  void Close(std::string_view tag);
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  int depth_ = 0;
+};
+using XmlAttrs = std::vector<std::pair<std::string, std::string>>;
+
+// Attribute value escaping as libxml2 writes it, which is also what the
+// op-digest is computed over.
+std::string EscapeAttr(std::string_view value);
+
+// Ids are XML IDs: [A-Za-z_][A-Za-z0-9_.-]*. Anything else in a generated
+// id (":" from an instance name, blanks, ...) becomes "_".
+std::string SanitizeId(std::string_view text);
+
+// Pacemaker's node id for a node: its number, or the name when it has none
+// (as crmsh writes offline-declared nodes).
+std::string NodeXmlId(const Node& node);
+
+void ExportStatus(const Document& doc, XmlWriter& w);
+
+// The op-digest Pacemaker 2.1 computes for an operation of primitive r
+// (interval in ms; recurring ones include their timeout): md5 of the sorted
+// parameters element.
+std::string OpDigest(const Configuration& config, const Resource& r,
+                     std::string_view task, long long interval_ms);
+
+}  // namespace paceline::cib::pacemaker
