@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 
+#include "cib/edit.h"
 #include "cib/store.h"
 #include "common/log.h"
 #include "crmd/cib_replica.h"
@@ -175,9 +176,46 @@ class Daemon : public membership::ChannelHandler {
     Flush();
   }
 
+  // DC, synced: cluster.yaml's nodes that the configuration does not list
+  // yet are added (with their ids), as Pacemaker adds nodes that join, so
+  // `crm node standby NODE` works for every node of the cluster.
+  void AddMissingNodes() {
+    if (!sync_.is_dc() || !sync_.synced() || adding_nodes_) return;
+    cib::DefineObjects define;
+    for (const auto& n : setup_.config.nodes) {
+      if (cib_.doc().config.FindNode(n.name) != nullptr) continue;
+      cib::Node node;
+      node.name = n.name;
+      node.id = n.id;
+      define.objects.push_back(cib::ConfigObject{node});
+    }
+    if (define.objects.empty()) return;
+    cib::Document doc = cib_.doc();
+    auto applied =
+        cib::ApplyEdit(doc, define, std::chrono::system_clock::now());
+    if (!applied.ok()) {
+      log_.Info("cannot add the cluster's nodes to the configuration: {}",
+                applied.status().message());
+      return;
+    }
+    uint64_t id = ++last_request_;
+    adding_nodes_ = true;
+    writers_[id] = [this](json::object answer) {
+      adding_nodes_ = false;
+      const json::value* code = answer.if_contains("code");
+      if (!answer.at("ok").as_bool() && code && *code != "unavailable") {
+        log_.Info("adding the cluster's nodes was refused: {}",
+                  json::serialize(answer));
+      }
+    };
+    sync_.SetWriteBlocker(WriteBlocker());
+    sync_.Write(id, cib_.versions(), cib::SerializeDocument(doc));
+  }
+
   // Sends what the replication produced and answers finished writes. A
   // message that cannot be sent is a peer that is down for replication.
   void Flush() {
+    AddMissingNodes();
     for (int round = 0; round < 4; ++round) {
       auto messages = sync_.TakeMessages();
       if (messages.empty()) break;
@@ -326,6 +364,7 @@ class Daemon : public membership::ChannelHandler {
   CibSync sync_;
   std::vector<uint32_t> view_members_;
   uint64_t last_request_ = 0;
+  bool adding_nodes_ = false;
   std::map<uint64_t, Responder> writers_;  // CLI writes awaiting an answer
   asio::io_context io_;
   asio::signal_set signals_;
