@@ -46,7 +46,7 @@ ClusterConfig FuzzConfig() {
 // One long-lived state machine (node 2) fed every decodable heartbeat.
 void FeedStateMachine(const Heartbeat& hb, uint8_t selector) {
   static SteadyTime now{std::chrono::hours(1)};
-  static WallTime wall{std::chrono::hours(400000)};
+  static paceline::WallTime wall{std::chrono::hours(400000)};
   static Membership m(FuzzConfig(), 2, 77, now, wall);
   uint32_t from = std::array<uint32_t, 4>{1, 3, 4, 9}[(selector >> 1) % 4];
   size_t link = (selector >> 3) % 3;

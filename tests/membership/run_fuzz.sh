@@ -8,12 +8,13 @@ seconds=${1:-60}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=${2:-$src/build-fuzz}
 mkdir -p "$out/corpus"
+# The state machine needs ClusterConfig, whose parser needs cib/ and common/.
 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -I"$src" \
   "$src/tests/membership/fuzz_datagram.cc" "$src"/membership/datagram.cc \
   "$src"/membership/heartbeat.cc "$src"/membership/authkey.cc \
   "$src"/membership/detector.cc "$src"/membership/membership.cc \
   "$src"/membership/membership_views.cc "$src"/membership/cluster_config.cc \
-  "$src"/common/atomic_file.cc "$src"/common/status.cc \
-  "$src"/common/strings.cc -lcrypto -lyaml-cpp -o "$out/fuzz_datagram"
+  "$src"/cib/*.cc "$src"/common/*.cc \
+  -lcrypto -lyaml-cpp -lboost_json -lfmt -o "$out/fuzz_datagram"
 cd "$out"
 ./fuzz_datagram -max_total_time="$seconds" -max_len=1500 corpus
