@@ -36,6 +36,7 @@ class ActionBuilder {
   void PropagateRunnable();
 
   TransitionGraph& graph() { return g_; }
+  const WorkingSet& ws() const { return ws_; }
 
  private:
   WorkingSet& ws_;

@@ -65,6 +65,17 @@ void AddMonitors(WorkingSet& ws, ActionBuilder& b, const Rsc& p, int node,
   }
 }
 
+// The action of p with `task` on node that exists already, or -1: a
+// restart forced later (orders, groups) reuses the promote or demote its
+// resource was already given in place instead of adding a second one.
+int Existing(ActionBuilder& b, const Rsc& p, Task task, int node) {
+  const std::string& name = b.ws().nodes[size_t(node)].name;
+  for (int id : b.Of(p, task)) {
+    if (b.graph().actions[size_t(id)].node == name) return id;
+  }
+  return -1;
+}
+
 // Stops (demoting first) on every node in `nodes`; returns the stop ids.
 std::vector<int> StopOn(ActionBuilder& b, const Rsc& p,
                         const std::vector<int>& nodes, const std::string& why) {
@@ -72,7 +83,8 @@ std::vector<int> StopOn(ActionBuilder& b, const Rsc& p,
   for (int n : nodes) {
     int stop = b.Real(p, Task::kStop, n, why);
     if (p.current_role == Role::kPromoted) {
-      int demote = b.Real(p, Task::kDemote, n, why);
+      int demote = Existing(b, p, Task::kDemote, n);
+      if (demote < 0) demote = b.Real(p, Task::kDemote, n, why);
       b.Order(demote, stop, true);
     }
     stops.push_back(stop);
@@ -86,6 +98,10 @@ void StartOn(WorkingSet& ws, ActionBuilder& b, const Rsc& p, int node,
   for (int s : after) b.Order(s, start, true);
   int last = start;
   if (p.next_role == Role::kPromoted) {
+    if (int promote = Existing(b, p, Task::kPromote, node); promote >= 0) {
+      b.Order(start, promote, true);  // its monitors exist already
+      return;
+    }
     last = b.Real(p, Task::kPromote, node, why);
     b.Order(start, last, true);
   }

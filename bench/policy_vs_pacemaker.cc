@@ -1,0 +1,240 @@
+// Paceline's scheduler and Pacemaker's, side by side, on the same clusters
+// (bench/scale_config.h: the shapes policy_scale measures), as processes:
+//
+//   crm_simulate -x FILE -R -Q -t NOW              (Pacemaker 2.1.5)
+//   paceline simulate --pacemaker-xml FILE --output-as=json
+//
+// Both read the same Pacemaker CIB XML (our export of the generated cluster,
+// with Pacemaker's op-digests, so crm_simulate restarts nothing), unpack it,
+// schedule the transition and print it: the whole job of a scheduler run,
+// startup included. Per scale and variant (cold: everything stopped;
+// running: converged, then the busiest node lost) it prints the wall time
+// (median of --runs) and peak resident memory of each, from wait4() on that
+// one child (getrusage(RUSAGE_CHILDREN) would report the largest child so
+// far), and the ratios Pacemaker / Paceline. Issue 4's target: >= 100x
+// faster and <= 1/10 of the memory at 32x1000 and above.
+//
+//   build/bench/bench_policy_vs_pacemaker [--runs N] [--timeout SECONDS]
+//                                         [--keep DIR] [NODESxPRIMITIVES ...]
+//
+// --keep writes the CIBs there (else a temporary directory, removed).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/scale_config.h"
+#include "cib/pacemaker_xml.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace cib = paceline::cib;
+namespace policy = paceline::policy;
+using paceline::bench::ColdStatus;
+using paceline::bench::ConfigBuilder;
+using paceline::bench::RunningStatus;
+using paceline::bench::Scale;
+using Clock = std::chrono::steady_clock;
+
+// The bench's kNow (2026-11-25T10:00:00Z) for crm_simulate -t.
+constexpr const char* kNowIso = "2026-11-25 10:00:00Z";
+
+const Scale kScales[] = {
+    {8, 100}, {16, 500}, {32, 1000}, {32, 2000}, {32, 5000}};
+
+struct Run {
+  bool ok = false;
+  bool timed_out = false;
+  double ms = 0;
+  double mb = 0;
+};
+
+// One child, stdout and stderr to /dev/null; killed (only it) past the
+// deadline.
+Run RunOnce(const std::vector<std::string>& argv, int timeout_s) {
+  Run r;
+  auto start = Clock::now();
+  pid_t pid = fork();
+  if (pid < 0) return r;
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    if (null < 0) _exit(126);
+    dup2(null, 0), dup2(null, 1), dup2(null, 2);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  auto deadline = start + std::chrono::seconds(timeout_s);
+  int status = 0;
+  rusage ru{};
+  while (wait4(pid, &status, WNOHANG, &ru) != pid) {
+    if (Clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      wait4(pid, &status, 0, &ru);
+      r.timed_out = true;
+      return r;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  r.ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  r.mb = double(ru.ru_maxrss) / 1024.0;
+  r.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  return r;
+}
+
+// The median wall time of `runs` runs and the largest peak among them.
+Run Measure(const std::vector<std::string>& argv, int runs, int timeout_s) {
+  std::vector<double> ms;
+  Run out;
+  for (int i = 0; i < runs; ++i) {
+    Run r = RunOnce(argv, timeout_s);
+    if (!r.ok) return r;
+    ms.push_back(r.ms);
+    out.mb = std::max(out.mb, r.mb);
+  }
+  std::sort(ms.begin(), ms.end());
+  out.ok = true;
+  out.ms = ms[ms.size() / 2];
+  return out;
+}
+
+std::string Cell(const Run& r, bool memory) {
+  char buf[32];
+  if (!r.ok) return r.timed_out ? "timeout" : "failed";
+  std::snprintf(buf, sizeof buf, memory ? "%.1f" : "%.0f",
+                memory ? r.mb : r.ms);
+  return buf;
+}
+
+std::string Ratio(const Run& a, const Run& b, bool memory) {
+  char buf[32];
+  if (!a.ok || !b.ok) return "-";
+  double x = memory ? a.mb / b.mb : a.ms / b.ms;
+  std::snprintf(buf, sizeof buf, "%.1fx", x);
+  return buf;
+}
+
+void Compare(const Scale& s, const char* variant, const cib::Document& doc,
+             const fs::path& dir, int runs, int timeout_s) {
+  fs::path file = dir / (s.Name() + "-" + variant + ".xml");
+  std::ofstream(file) << cib::ExportPacemakerXml(doc);
+  Run pl = Measure({PACELINE_BIN, "simulate", "--pacemaker-xml", file.string(),
+                    "--output-as=json"},
+                   runs, timeout_s);
+  Run pm =
+      Measure({"crm_simulate", "-x", file.string(), "-R", "-Q", "-t", kNowIso},
+              runs, timeout_s);
+  // Schedule() alone, in this process: what the daemon will pay per
+  // transition (the import is paid once per CIB change, not per run).
+  policy::Snapshot snap{.config = doc.config, .status = doc.status};
+  auto t0 = Clock::now();
+  auto graph = policy::Schedule(snap, {}, paceline::bench::kNow);
+  double sched_ms =
+      std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  char sched[32];
+  std::snprintf(sched, sizeof sched, graph.ok() ? "%.1f" : "failed", sched_ms);
+  Run only{.ok = graph.ok(), .ms = sched_ms};
+  std::printf("%-9s %-8s %12s %10s %12s %10s %9s %9s %11s %9s\n",
+              s.Name().c_str(), variant, Cell(pm, false).c_str(),
+              Cell(pm, true).c_str(), Cell(pl, false).c_str(),
+              Cell(pl, true).c_str(), Ratio(pm, pl, false).c_str(),
+              Ratio(pm, pl, true).c_str(), sched,
+              Ratio(pm, only, false).c_str());
+  std::fflush(stdout);
+}
+
+void RunScale(const Scale& s, const fs::path& dir, int runs, int timeout_s) {
+  ConfigBuilder builder(s);
+  policy::Snapshot cold;
+  cold.config = builder.Make();
+  cold.status = ColdStatus(cold.config, builder.promotable_primitives());
+  Compare(s, "cold", {.config = cold.config, .status = cold.status}, dir, runs,
+          timeout_s);
+  int leftover = 0;
+  auto running = RunningStatus(cold, &leftover);
+  if (!running.ok()) {
+    std::printf("%-9s running  %s\n", s.Name().c_str(),
+                running.status().message().c_str());
+    return;
+  }
+  Compare(s, "running", {.config = cold.config, .status = *running}, dir, runs,
+          timeout_s);
+}
+
+bool ParseScale(const char* text, Scale* out) {
+  int n = 0, p = 0;
+  char tail = 0;
+  if (std::sscanf(text, "%dx%d%c", &n, &p, &tail) != 2 || n < 1 || p < 10) {
+    return false;
+  }
+  *out = {n, p};
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 3, timeout_s = 900;
+  std::string keep;
+  std::vector<Scale> scales;
+  for (int i = 1; i < argc; ++i) {
+    Scale s;
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) {
+      runs = std::max(1, std::atoi(argv[++i]));
+    } else if (std::strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+      timeout_s = std::atoi(argv[++i]);
+    } else if (std::strcmp(argv[i], "--keep") == 0 && i + 1 < argc) {
+      keep = argv[++i];
+    } else if (ParseScale(argv[i], &s)) {
+      scales.push_back(s);
+    } else {
+      std::fprintf(stderr,
+                   "usage: %s [--runs N] [--timeout SECONDS] [--keep DIR] "
+                   "[NODESxPRIMITIVES ...]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  if (scales.empty()) scales.assign(std::begin(kScales), std::end(kScales));
+  fs::path dir = keep;
+  if (keep.empty()) {
+    char tmpl[] = "/tmp/paceline-bench.XXXXXX";
+    if (!mkdtemp(tmpl)) {
+      std::fprintf(stderr, "ERROR: cannot create a temporary directory\n");
+      return 1;
+    }
+    dir = tmpl;
+  } else {
+    fs::create_directories(dir);
+  }
+  std::printf(
+      "Pacemaker 2.1.5 (crm_simulate -R) vs Paceline (paceline simulate "
+      "--pacemaker-xml), same CIB XML,\nwhole process: wall ms (median of %d) "
+      "and peak RSS MB (wait4); ratios are Pacemaker / Paceline.\n\n",
+      runs);
+  std::printf("%-9s %-8s %12s %10s %12s %10s %9s %9s %11s %9s\n", "scale",
+              "variant", "pacemaker ms", "pcmk MB", "paceline ms", "pcl MB",
+              "time x", "memory x", "Schedule ms", "vs pcmk");
+  for (const Scale& s : scales) RunScale(s, dir, runs, timeout_s);
+  if (keep.empty()) {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  return 0;
+}
