@@ -140,6 +140,7 @@ class Daemon : public membership::ChannelHandler {
 
   // Why the DC cannot commit a configuration change now, or "".
   std::string WriteBlocker() const {
+    node_->Poll();  // a stall just before this request must count
     const membership::Membership& m = node_->membership();
     if (!m.stable()) return "this node is not in a stable membership view";
     const std::string* policy =
@@ -291,6 +292,7 @@ class Daemon : public membership::ChannelHandler {
   }
 
   MembershipSnapshot Snapshot() const {
+    node_->Poll();
     const membership::Membership& m = node_->membership();
     MembershipSnapshot s;
     const membership::View& v = m.view();

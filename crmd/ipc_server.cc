@@ -91,11 +91,23 @@ class IpcServer::Connection
   }
 
   void Send(json::object response) {
+    if (!socket_.is_open()) return;
+    if (out_.size() >= kMaxQueuedAnswers) {
+      Close();  // it does not read its answers
+      return;
+    }
     bool idle = out_.empty();
     out_.push_back(json::serialize(response) + "\n");
     if (idle) Write();
   }
 
+ public:
+  void Close() {
+    boost::system::error_code ec;
+    socket_.close(ec);
+  }
+
+ private:
   void Write() {
     auto self = shared_from_this();
     asio::async_write(socket_, asio::buffer(out_.front()),
@@ -136,7 +148,15 @@ Status IpcServer::Listen(const std::string& path) {
     close(fd);
     return Status::Conflict("another paceline daemon is running on " + path);
   }
-  unlink(path.c_str());  // a stale socket of a daemon that died
+  struct stat st {};
+  if (lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      return Status::Conflict(path +
+                              " exists and is not a socket; refusing "
+                              "to replace it");
+    }
+    unlink(path.c_str());  // a stale socket of a daemon that died
+  }
   acceptor_ = std::make_unique<stream_protocol::acceptor>(io_);
   boost::system::error_code ec;
   acceptor_->open(stream_protocol(), ec);
@@ -155,6 +175,12 @@ Status IpcServer::Listen(const std::string& path) {
 }
 
 void IpcServer::Stop() {
+  // Live connections hold reads that would keep the io_context running.
+  for (auto& weak : connections_) {
+    if (auto c = weak.lock()) c->Close();
+  }
+  connections_.clear();
+  if (retry_) retry_->cancel();
   if (!acceptor_) return;
   boost::system::error_code ec;
   acceptor_->close(ec);
@@ -166,10 +192,23 @@ void IpcServer::Accept() {
   acceptor_->async_accept([this](const boost::system::error_code& ec,
                                  stream_protocol::socket socket) {
     if (ec == asio::error::operation_aborted || !acceptor_) return;
-    if (!ec) {
-      std::make_shared<Connection>(std::move(socket), handler_)->Read();
+    if (ec) {
+      AcceptLater();  // e.g. out of file descriptors: do not spin
+      return;
     }
+    auto conn = std::make_shared<Connection>(std::move(socket), handler_);
+    std::erase_if(connections_, [](const auto& w) { return w.expired(); });
+    connections_.push_back(conn);
+    conn->Read();
     Accept();
+  });
+}
+
+void IpcServer::AcceptLater() {
+  if (!retry_) retry_ = std::make_unique<asio::steady_timer>(io_);
+  retry_->expires_after(std::chrono::milliseconds(100));
+  retry_->async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && acceptor_) Accept();
   });
 }
 
@@ -184,7 +223,8 @@ Result<json::object> Request(const std::string& socket_path,
   if (fd.get() < 0) return unreachable(std::strerror(errno));
   std::string line = json::serialize(request) + "\n";
   for (size_t done = 0; done < line.size();) {
-    ssize_t n = write(fd.get(), line.data() + done, line.size() - done);
+    ssize_t n =
+        send(fd.get(), line.data() + done, line.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return unreachable(std::strerror(errno));
     done += size_t(n);
@@ -203,7 +243,8 @@ Result<json::object> Request(const std::string& socket_path,
     pollfd p{fd.get(), POLLIN, 0};
     int r = poll(&p, 1, int(left.count()));
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) continue;
+    if (r < 0) return unreachable(std::strerror(errno));
+    if (r == 0) continue;
     ssize_t n = read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {

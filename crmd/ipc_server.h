@@ -3,7 +3,8 @@
 // {"op": "status", ...} gets exactly one response line {"ok": true, ...}
 // or {"ok": false, "error": "one line"}. A connection may carry many
 // requests. Lines are bounded (kMaxRequestBytes); a longer one closes the
-// connection. The peer's credentials (SO_PEERCRED) travel with each
+// connection, and so does a client that lets more than kMaxQueuedAnswers
+// answers pile up unread. The peer's credentials (SO_PEERCRED) travel with each
 // request: a non-root peer may only read.
 //
 // Runs on the daemon's io_context thread; the handler is called there.
@@ -11,16 +12,19 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
 namespace paceline::crmd {
 
 inline constexpr size_t kMaxRequestBytes = 16 << 20;
+inline constexpr size_t kMaxQueuedAnswers = 64;
 
 struct Peer {
   int pid = -1;
@@ -47,10 +51,13 @@ class IpcServer {
  private:
   class Connection;
   void Accept();
+  void AcceptLater();
 
   boost::asio::io_context& io_;
   RequestHandler handler_;
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> acceptor_;
+  std::unique_ptr<boost::asio::steady_timer> retry_;
+  std::vector<std::weak_ptr<Connection>> connections_;  // closed on Stop()
   std::string path_;
 };
 

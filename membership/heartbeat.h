@@ -4,7 +4,7 @@
 //
 //   offset size field (big-endian)
 //     0     8  incarnation of the sender
-//     8     1  flags (kProbe, kProbeReply, kTilt)
+//     8     1  flags (kProbe, kProbeReply, kTilt, kOffSchedule, kQuorate)
 //     9     8  configuration admin_epoch
 //    17     8  configuration epoch
 //    25     8  alive mask: bit i = the sender hears the i-th configured node
@@ -42,9 +42,10 @@ enum HeartbeatFlag : uint8_t {
   kProbeReply = 2,   // the answer to a probe
   kTilt = 4,         // the sender's own loop stalled: it observes, not acts
   kOffSchedule = 8,  // sent on an event, not by the heartbeat timer
+  kQuorate = 16,     // the sender's installed view has quorum
 };
 inline constexpr uint8_t kKnownFlags =
-    kProbe | kProbeReply | kTilt | kOffSchedule;
+    kProbe | kProbeReply | kTilt | kOffSchedule | kQuorate;
 
 struct Member {
   uint32_t id = 0;

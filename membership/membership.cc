@@ -115,7 +115,10 @@ void Membership::CheckStall(SteadyTime now, WallTime wall_now) {
   auto gap = now - last_event_;
   auto wall_gap = wall_now - last_wall_;
   auto skew = wall_gap > gap ? wall_gap - gap : gap - wall_gap;
-  if (late > config_.failure_detection.min_timeout / 2 || skew > kWallJump) {
+  auto half = config_.failure_detection.min_timeout / 2;
+  // Idle, events come at least every heartbeat interval (our own sends).
+  if (late > half || gap > config_.heartbeat_interval + half ||
+      skew > kWallJump) {
     EnterTilt(now);
   }
   if (now > last_event_) last_event_ = now;
@@ -124,7 +127,12 @@ void Membership::CheckStall(SteadyTime now, WallTime wall_now) {
 
 SteadyTime Membership::ComputeDeadline(SteadyTime now) const {
   SteadyTime soon = now + tick_interval();
-  if (tilt_ || proposal_ || (acked_ && acked_->id > highest_installed_)) {
+  // An acknowledged proposal is worth fast ticks while it may still be
+  // installed; an abandoned one is not.
+  bool ack_pending =
+      acked_ && acked_->id > highest_installed_ &&
+      now - acked_at_ < 2 * config_.failure_detection.max_timeout;
+  if (tilt_ || proposal_ || ack_pending) {
     return std::min(soon, next_heartbeat_);
   }
   SteadyTime next = next_heartbeat_;
@@ -135,7 +143,9 @@ SteadyTime Membership::ComputeDeadline(SteadyTime now) const {
       next = std::min(next, l.Suspect(now) ? soon : l.SuspectAt());
     }
   }
-  for (const auto& e : excluded_) next = std::min(next, e.second);
+  for (const auto& e : excluded_) {
+    if (e.second > now) next = std::min(next, e.second);
+  }
   return std::max(next, now + std::chrono::milliseconds(1));
 }
 
@@ -191,7 +201,8 @@ void Membership::MaybeHeartbeat(SteadyTime now) {
 Heartbeat Membership::MakeHeartbeat(uint8_t flags) const {
   Heartbeat hb;
   hb.incarnation = incarnation_;
-  hb.flags = flags | (tilt_ ? kTilt : 0);
+  hb.flags = flags | (tilt_ ? kTilt : 0) |
+             (view_.id != 0 && view_.quorate ? kQuorate : 0);
   hb.admin_epoch = epoch_.admin_epoch;
   hb.epoch = epoch_.epoch;
   hb.alive_mask = uint64_t(1) << self_index_;

@@ -3,7 +3,7 @@
 // election. It is fed events (a decoded heartbeat from a peer on a link, a
 // timer tick) with the current steady time, and produces heartbeats to send
 // and views to report. No sockets, no clocks, no threads: the Asio adapter
-// (membership/node.h) seals and sends what TakeOutgoing() returns.
+// (membership/udp_node.h) seals and sends what TakeOutgoing() returns.
 //
 // The protocol, in short (docs/membership.md, "Views"):
 // - every node heartbeats every peer on every link; a peer is alive while
@@ -93,6 +93,9 @@ class Membership {
   void OnHeartbeat(uint32_t from, size_t link, const Heartbeat& hb,
                    SteadyTime now, WallTime wall_now);
   void OnTick(SteadyTime now, WallTime wall_now);
+  // Notices a stall without any other event: called before the daemon acts
+  // on the view (a request arriving right after SIGCONT must see TILT).
+  void Poll(SteadyTime now, WallTime wall_now) { CheckStall(now, wall_now); }
 
   // Effects.
   std::vector<Outgoing> TakeOutgoing();
@@ -193,6 +196,7 @@ class Membership {
   std::optional<Proposal> proposal_;  // ours, as coordinator
   std::optional<Proposal> acked_;     // the proposal we acknowledged
   uint32_t acked_coordinator_ = 0;
+  SteadyTime acked_at_{};
   std::vector<std::pair<uint32_t, SteadyTime>> excluded_;  // until when
 
   std::vector<Outgoing> outgoing_;

@@ -16,6 +16,7 @@ bool Bit(uint64_t mask, size_t index) {
 }  // namespace
 
 void Membership::Step(SteadyTime now) {
+  std::erase_if(excluded_, [&](const auto& e) { return e.second <= now; });
   DropStaleView();
   if (tilt_) return;
   uint32_t coordinator = Coordinator();
@@ -96,12 +97,13 @@ uint32_t Membership::ChooseDc(const MemberList& members) const {
     uint32_t id;
     ConfigEpoch epoch;
     bool claims;
+    bool quorate;  // its claim comes from a quorate view
   };
   std::vector<Candidate> all;
   for (const Member& m : members) {
     if (m.id == self_id_) {
       bool claims = view_.id != 0 && view_.dc == self_id_;
-      all.push_back({m.id, epoch_, claims});
+      all.push_back({m.id, epoch_, claims, claims && view_.quorate});
       continue;
     }
     const Peer* p = FindPeer(m.id);
@@ -110,14 +112,24 @@ uint32_t Membership::ChooseDc(const MemberList& members) const {
     bool claims =
         hb.view_id != 0 && hb.view_dc == m.id && ClaimIsCurrent(m.id, hb);
     // Our own current view names its DC too (its heartbeat may lag).
-    claims = claims || (view_.id != 0 && view_.dc == m.id);
-    all.push_back({m.id, ConfigEpoch{hb.admin_epoch, hb.epoch}, claims});
+    bool quorate = claims && (hb.flags & kQuorate);
+    if (view_.id != 0 && view_.dc == m.id) {
+      claims = true;
+      quorate = quorate || view_.quorate;
+    }
+    all.push_back(
+        {m.id, ConfigEpoch{hb.admin_epoch, hb.epoch}, claims, quorate});
   }
+  // A DC that had quorum keeps it over one that had not (the majority side
+  // of a healed partition keeps its DC); then epochs, then ids.
   bool any_claim = std::any_of(all.begin(), all.end(),
                                [](const Candidate& c) { return c.claims; });
+  bool any_quorate = std::any_of(all.begin(), all.end(),
+                                 [](const Candidate& c) { return c.quorate; });
   const Candidate* best = nullptr;
   for (const Candidate& c : all) {
     if (any_claim && !c.claims) continue;
+    if (any_quorate && !c.quorate) continue;
     if (best == nullptr || c.epoch > best->epoch ||
         (c.epoch == best->epoch && c.id < best->id)) {
       best = &c;
@@ -156,11 +168,15 @@ void Membership::Coordinate(SteadyTime now) {
   if (now - proposal_->started >= config_.failure_detection.max_timeout) {
     // They hear us but cannot agree (asymmetric links): leave them out for
     // a while rather than leave everybody without a view.
-    // A tilting member is only waiting for its stall to pass.
+    // A tilting member is only waiting for its stall to pass — but one
+    // that keeps tilting (a starved VM) must not hold everybody's view
+    // hostage: after twice as long it is left out like the others.
     bool excluded_any = false;
+    bool long_wait =
+        now - proposal_->started >= 2 * config_.failure_detection.max_timeout;
     for (uint32_t id : missing) {
       const Peer* p = FindPeer(id);
-      if (p && p->last && (p->last->flags & kTilt)) continue;
+      if (p && p->last && (p->last->flags & kTilt) && !long_wait) continue;
       excluded_.emplace_back(id,
                              now + 4 * config_.failure_detection.max_timeout);
       excluded_any = true;
@@ -200,6 +216,7 @@ void Membership::FollowCoordinator(uint32_t coordinator) {
   if (!self_listed) return;
   acked_ = Proposal{hb.proposal_id, hb.proposal_dc, hb.proposal_members, {}};
   acked_coordinator_ = coordinator;
+  acked_at_ = last_event_;
   SendToAll(kOffSchedule);
 }
 

@@ -75,8 +75,30 @@ void UdpNode::Receive(Socket& s) {
       [this, &s](const boost::system::error_code& ec, size_t n) {
         if (stopped_ || ec == asio::error::operation_aborted) return;
         if (!ec) OnDatagram(s, n);
+        Drain();
         Receive(s);
       });
+}
+
+// Reads every datagram already queued on every socket (non-blocking), so a
+// timer that fired late — after a stall — never judges silence before the
+// heartbeats that arrived meanwhile were seen.
+void UdpNode::Drain() {
+  for (auto& s : sockets_) {
+    for (int i = 0; i < 4096 && !stopped_; ++i) {
+      boost::system::error_code ec;
+      size_t n =
+          s->socket.receive_from(asio::buffer(s->buffer), s->from, 0, ec);
+      if (ec) break;  // would block, or an error the async read will see
+      OnDatagram(*s, n);
+    }
+  }
+}
+
+void UdpNode::Poll() {
+  membership_.Poll(std::chrono::steady_clock::now(),
+                   std::chrono::system_clock::now());
+  AfterEvent();
 }
 
 void UdpNode::OnDatagram(Socket& s, size_t size) {
@@ -111,6 +133,7 @@ void UdpNode::ScheduleTick() {
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (stopped_ || ec) return;  // stopped, or re-armed for another time
     armed_ = false;
+    Drain();
     membership_.OnTick(std::chrono::steady_clock::now(),
                        std::chrono::system_clock::now());
     AfterEvent();

@@ -44,6 +44,8 @@ class UdpNode {
   void Start(ViewObserver on_view, std::function<void()> on_tilt = {});
   void Stop();
   void SetConfigEpoch(ConfigEpoch e) { membership_.SetConfigEpoch(e); }
+  // Lets the state machine notice a stall now (see Membership::Poll).
+  void Poll();
 
   const Membership& membership() const { return membership_; }
   const DropCounters& drops() const { return opener_.drops(); }
@@ -62,6 +64,7 @@ class UdpNode {
   };
 
   void Receive(Socket& s);
+  void Drain();
   void OnDatagram(Socket& s, size_t size);
   void ScheduleTick();
   void AfterEvent();

@@ -67,8 +67,9 @@ void PrintStatusText(const json::object& st, std::ostream& out) {
     const json::value* members = mo.if_contains("members");
     size_t count =
         members && members->is_array() ? members->as_array().size() : 0;
-    out << "  * Membership view: " << json::serialize(mo.at("view")) << " ("
-        << count << (count == 1 ? " member" : " members") << ")"
+    const json::value* view = mo.if_contains("view");
+    out << "  * Membership view: " << (view ? json::serialize(*view) : "?")
+        << " (" << count << (count == 1 ? " member" : " members") << ")"
         << (Bool(mo, "tilt") ? ", TILT: this node stalled and is observing"
                              : "")
         << "\n";

@@ -5,7 +5,10 @@
 // stopped for 2 s (kill -STOP) does not make anybody act on its stale view.
 // Needs root (network namespaces); skipped otherwise.
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
+#include <cstring>
 #include <ctime>
 #include <regex>
 #include <sstream>
@@ -168,6 +171,22 @@ TEST_F(MembershipDaemonsTest, StoppedNodeDoesNotActOnStaleData) {
     }
   }
   EXPECT_NE(c.Log(1).find("TILT"), std::string::npos) << c.Log(1);
+}
+
+// SIGTERM stops the daemon even while a client keeps its socket open.
+TEST_F(MembershipDaemonsTest, SigtermWithAConnectedClientExits) {
+  NetnsCluster c(2);
+  ASSERT_TRUE(c.ok()) << c.setup_error();
+  ASSERT_TRUE(c.StartAll());
+  ASSERT_TRUE(c.WaitFor([&] { return c.Agreed({1, 2}); }, seconds(5)));
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, c.Socket(1).c_str(), sizeof(addr.sun_path) - 1);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_TRUE(c.Terminate(1, seconds(3)));
+  close(fd);
+  EXPECT_NE(c.Log(1).find("shutting down"), std::string::npos);
 }
 
 TEST_F(MembershipDaemonsTest, RefusesAnAuthkeyOthersCanRead) {

@@ -106,6 +106,22 @@ class NetnsCluster {
     waitpid(pids_[i], nullptr, 0);
     pids_[i] = -1;
   }
+  // SIGTERM, then waits up to `limit` for the exit; false if it is still
+  // running (it is then killed).
+  bool Terminate(int i, std::chrono::milliseconds limit) {
+    if (pids_[i] <= 0) return true;
+    kill(pids_[i], SIGTERM);
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+      if (waitpid(pids_[i], nullptr, WNOHANG) == pids_[i]) {
+        pids_[i] = -1;
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    Kill(i);
+    return false;
+  }
   void Signal(int i, int sig) {
     if (pids_[i] > 0) kill(pids_[i], sig);
   }

@@ -335,6 +335,67 @@ TEST(MembershipTest, AsymmetricLossStillGivesViews) {
       seconds(5)));
 }
 
+// A node that keeps re-entering TILT (a starved VM: its loop runs 10 ms out
+// of every 210 ms) stays alive for the others, but never acknowledges. The
+// coordinator must not wait for it forever: when another node dies, the
+// survivors' view has to drop the dead node within a bounded time.
+// (Review finding: Coordinate() never excludes a tilting member.)
+TEST(MembershipTest, PermanentlyTiltingNodeDoesNotBlockViews) {
+  SimCluster sim(MakeSimConfig(3));
+  sim.StartAll();
+  ASSERT_TRUE(sim.RunUntil(
+      [&] {
+        return sim.Agreed(Ids({1, 2, 3}));
+      },
+      seconds(3)));
+  auto starve = [&](milliseconds total) {
+    for (auto t = milliseconds(0); t < total; t += milliseconds(210)) {
+      sim.Pause(3);
+      sim.Run(milliseconds(200));
+      sim.Resume(3);
+      sim.Run(milliseconds(10));
+    }
+  };
+  starve(seconds(1));
+  sim.Kill(2);
+  starve(seconds(10));
+  EXPECT_FALSE(sim.node(1).view().Contains(2))
+      << "10 s after node 2 died, node 1's stable view "
+      << sim.node(1).view().id << " still lists it";
+}
+
+// After an asymmetric loss heals, nobody busy-polls: idle, a node wakes up
+// about once per heartbeat interval, not every millisecond.
+// (Review finding: expired excluded_ entries keep ComputeDeadline() at
+// now + 1 ms once the node no longer coordinates.)
+TEST(MembershipTest, NoBusyWakeUpsAfterAsymmetricLossHeals) {
+  SimCluster sim(MakeSimConfig(4));
+  sim.StartAll();
+  ASSERT_TRUE(sim.RunUntil(
+      [&] {
+        return sim.Agreed(Ids({1, 2, 3, 4}));
+      },
+      seconds(3)));
+  sim.SetLoss(1, 2, 1.0);
+  sim.Run(seconds(5));
+  sim.Heal();
+  ASSERT_TRUE(sim.RunUntil(
+      [&] {
+        return sim.Agreed(Ids({1, 2, 3, 4}));
+      },
+      seconds(5)));
+  sim.Run(seconds(3));
+  for (uint32_t id = 1; id <= 4; ++id) {
+    int busy = 0;
+    for (int i = 0; i < 1000; ++i) {
+      sim.Run(milliseconds(1));
+      if (sim.node(id).deadline() - sim.now() <= milliseconds(1)) ++busy;
+    }
+    EXPECT_LT(busy, 100) << "node " << id << ": " << busy
+                         << " of 1000 ms with a 1 ms deadline";
+  }
+}
+
 // Random event sequences: the invariants must hold whatever happens, and
 // once the network is healed and everybody runs, one view forms.
 TEST(MembershipTest, RandomScenariosKeepInvariantsAndConverge) {

@@ -1,7 +1,7 @@
 // SimCluster: several Membership state machines on a simulated network with
 // a fake clock, for deterministic tests of joins, deaths, restarts, loss,
 // partitions and stalls. Time advances in 1 ms steps; every node ticks at
-// its own tick interval (staggered); datagrams take `latency` and are lost
+// the deadline its state machine asks for; datagrams take `latency` and are lost
 // with the configured probability; a paused node neither ticks nor reads,
 // and what was sent to it waits in its "socket" until it resumes.
 //
