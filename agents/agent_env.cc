@@ -1,5 +1,6 @@
 #include "agents/agent_env.h"
 
+#include <filesystem>
 #include <map>
 
 #include "common/strings.h"
@@ -132,6 +133,16 @@ Result<Invocation> BuildInvocation(const ActionRequest& req,
   }
   inv.env = env.Build();
   return inv;
+}
+
+std::string DefaultShimDir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto dir = exe.parent_path() / "sbin";
+    if (std::filesystem::exists(dir / "crm_attribute", ec)) return dir;
+  }
+  return "/usr/lib/paceline/sbin";
 }
 
 }  // namespace paceline::agents

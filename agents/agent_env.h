@@ -65,6 +65,10 @@ constexpr const char* kCrmFeatureSet = "3.16.2";
 Result<Invocation> BuildInvocation(const ActionRequest& req,
                                    const NodeContext& node);
 
+// Where our crm_attribute/crm_master shims live: sbin/ beside the running
+// binary (the build tree), else the installed /usr/lib/paceline/sbin.
+std::string DefaultShimDir();
+
 // Environment-name form of a meta attribute: "clone-max" -> "clone_max".
 std::string MetaEnvName(std::string_view name);
 

@@ -114,17 +114,7 @@ std::string HostName() {
 
 // The node's agent state directories, created when `create` (meta-data is
 // read-only by the OCF spec, so `info` leaves the file system alone).
-// Where our crm_attribute/crm_master live: sbin/ beside this binary (the
-// build tree), else the installed /usr/lib/paceline/sbin.
-std::string ShimDir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    auto dir = exe.parent_path() / "sbin";
-    if (std::filesystem::exists(dir / "crm_attribute", ec)) return dir;
-  }
-  return "/usr/lib/paceline/sbin";
-}
+std::string ShimDir() { return agents::DefaultShimDir(); }
 
 Result<agents::NodeContext> PrepareNode(const ExecArgs& a, bool create) {
   agents::NodeContext node;

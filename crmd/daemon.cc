@@ -14,12 +14,15 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "cib/edit.h"
 #include "cib/store.h"
 #include "common/log.h"
 #include "crmd/cib_replica.h"
 #include "crmd/cib_sync.h"
+#include "crmd/controller.h"
+#include "crmd/executor_runner.h"
 #include "crmd/incarnation.h"
 #include "crmd/ipc_server.h"
 #include "crmd/status_json.h"
@@ -95,6 +98,7 @@ class Daemon : public membership::ChannelHandler {
     PL_ASSIGN_OR_RETURN(membership::ClusterKeys keys,
                         membership::MakeClusterKeys(
                             setup_.authkey, setup_.config.cluster_name));
+    PL_RETURN_IF_ERROR(StartController());
     channel_ = std::make_unique<membership::Channel>(
         io_, setup_.config, setup_.self.id, setup_.incarnation, keys, *this);
     PL_RETURN_IF_ERROR(channel_->Start());
@@ -102,6 +106,7 @@ class Daemon : public membership::ChannelHandler {
       node_->SetConfigEpoch(Epoch());
       log_.Info("configuration {} is current here",
                 FormatVersions(cib_.versions()));
+      controller_->OnConfigChanged();
     });
     PL_RETURN_IF_ERROR(ipc_.Listen(options_.socket_path));
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
@@ -136,6 +141,42 @@ class Daemon : public membership::ChannelHandler {
     const cib::Versions& v = cib_.versions();
     return {uint64_t(std::max<long long>(v.admin_epoch, 0)),
             uint64_t(std::max<long long>(v.epoch, 0))};
+  }
+
+  // The local resource manager (real agents, this node's own HA_RSCTMP and
+  // HA_VARRUN beside its socket, so several nodes on one host never share
+  // them) and the controller.
+  Status StartController() {
+    agents::NodeContext node;
+    node.node_name = setup_.self.name;
+    node.sbin_dir = agents::DefaultShimDir();
+    std::string run =
+        std::filesystem::path(options_.socket_path).parent_path().string() +
+        "/" + setup_.self.name;
+    node.ha_rsctmp = run + "/rsctmp";
+    node.ha_varrun = run + "/run/";
+    for (const std::string& d : {node.ha_rsctmp, node.ha_varrun}) {
+      std::error_code ec;
+      std::filesystem::create_directories(d, ec);
+      if (ec) {
+        return Status::Unavailable("cannot create " + d + ": " + ec.message());
+      }
+    }
+    agents::ExecutorOptions opts;
+    opts.reap_orphans = true;
+    executor_ = std::make_unique<agents::Executor>(io_, node, opts);
+    runner_ = std::make_unique<ExecutorRunner>(*executor_);
+    lrm_ = std::make_unique<Lrm>(*runner_, setup_.self.name, [this] {
+      controller_->OnLocalChange();
+      Flush();
+    });
+    lrm_->SetConfig(&cib_.doc().config);
+    std::map<uint32_t, std::string> names;
+    for (const auto& n : setup_.config.nodes) names[n.id] = n.name;
+    controller_ = std::make_unique<Controller>(*lrm_, cib_, sync_,
+                                               setup_.self.id, names, log_);
+    controller_->SetWake([this] { Flush(); });
+    return Status::Ok();
   }
 
   // Why the DC cannot commit a configuration change now, or "".
@@ -218,11 +259,18 @@ class Daemon : public membership::ChannelHandler {
   void Flush() {
     AddMissingNodes();
     for (int round = 0; round < 4; ++round) {
+      controller_->Kick();
       auto messages = sync_.TakeMessages();
-      if (messages.empty()) break;
+      auto control = controller_->TakeMessages();
+      if (messages.empty() && control.empty()) break;
       for (const SyncMessage& m : messages) {
         if (!channel_->Send(m.to, json::serialize(m.body))) {
           sync_.OnPeerDown(m.to);
+        }
+      }
+      for (const SyncMessage& m : control) {
+        if (!channel_->Send(m.to, json::serialize(m.body))) {
+          controller_->OnPeerDown(m.to);
         }
       }
     }
@@ -245,6 +293,7 @@ class Daemon : public membership::ChannelHandler {
     log_.Info("channel to {} down ({} unsent messages dropped)", NameOf(peer),
               unsent);
     sync_.OnPeerDown(peer);
+    controller_->OnPeerDown(peer);
     Flush();
   }
   void OnMessage(uint32_t peer, uint64_t, std::string_view bytes) override {
@@ -255,7 +304,14 @@ class Daemon : public membership::ChannelHandler {
       return;
     }
     sync_.SetWriteBlocker(WriteBlocker());
-    sync_.OnMessage(peer, v.as_object());
+    static const std::set<std::string_view> kControl = {
+        "probe", "exec", "status", "state", "changed", "result"};
+    const json::value* type = v.as_object().if_contains("type");
+    if (type && type->is_string() && kControl.count(type->as_string())) {
+      controller_->OnMessage(peer, v.as_object());
+    } else {
+      sync_.OnMessage(peer, v.as_object());
+    }
     Flush();
   }
 
@@ -278,6 +334,7 @@ class Daemon : public membership::ChannelHandler {
     view_members_ = members;
     sync_.SetWriteBlocker(WriteBlocker());
     sync_.OnView(v.id, members, v.dc);
+    controller_->OnView(v.id, members, v.dc, v.quorate);
     Flush();
     if (v.id == 0) {
       log_.Info("left view: waiting to rejoin");
@@ -338,10 +395,11 @@ class Daemon : public membership::ChannelHandler {
         names.push_back(n.name);
         ids.push_back(n.id);
       }
-      respond(
-          json::object{{"ok", true},
-                       {"status", StatusJson(setup_.config.cluster_name, names,
-                                             ids, cib_.doc(), Snapshot())}});
+      respond(json::object{
+          {"ok", true},
+          {"status",
+           StatusJson(setup_.config.cluster_name, names, ids, cib_.doc(),
+                      controller_->Status(), Snapshot())}});
       return;
     }
     if (op == "get_cib") {
@@ -373,6 +431,10 @@ class Daemon : public membership::ChannelHandler {
   IpcServer ipc_;
   std::unique_ptr<membership::UdpNode> node_;
   std::unique_ptr<membership::Channel> channel_;
+  std::unique_ptr<agents::Executor> executor_;
+  std::unique_ptr<ExecutorRunner> runner_;
+  std::unique_ptr<Lrm> lrm_;
+  std::unique_ptr<Controller> controller_;
 };
 
 // Detaches: the child continues, the parent waits for the child's verdict

@@ -2,8 +2,10 @@
 // reports it to `crm status --output-as=json` and the status TUI. Pure: a
 // function of the configuration document and a membership snapshot.
 //
-// Until the controller runs resources (issue 7), `resources` and
-// `failures` come from the status section of the node's CIB copy.
+// `resources` has one entry per primitive instance the status shows
+// active (node and role), then one with node null and role Stopped for
+// each configured primitive active nowhere; `failures` are the failed
+// actions the nodes reported.
 #pragma once
 
 #include <boost/json.hpp>
@@ -38,11 +40,17 @@ struct MembershipSnapshot {
 boost::json::object MembershipJson(const MembershipSnapshot& m);
 
 // nodes: every node of cluster.yaml, online when a member of the view;
-// standby/maintenance from the CIB's node attributes.
+// standby/maintenance from the CIB's node attributes. status: what the
+// controller knows (the DC's merged status).
 boost::json::object StatusJson(const std::string& cluster_name,
                                const std::vector<std::string>& node_names,
                                const std::vector<uint32_t>& node_ids,
                                const cib::Document& doc,
+                               const cib::ClusterStatus& status,
                                const MembershipSnapshot& m);
+
+// The `resources` array of a status document (also used by tests).
+boost::json::array ResourcesJson(const cib::Configuration& config,
+                                 const cib::ClusterStatus& status);
 
 }  // namespace paceline::crmd

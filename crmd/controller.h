@@ -1,0 +1,117 @@
+// Controller: the cluster resource manager's brain, on every node.
+//
+// Every node: answers the DC's "probe" with its Lrm's state after probing
+// every configured resource (once per life), runs the DC's "exec" requests
+// through the Lrm and answers with the result and its new state, and tells
+// the DC when a recurring monitor failed.
+//
+// The DC: keeps the reported state of every member (a node that leaves the
+// view is offline and its resources stopped: no fencing, as in the talk),
+// and whenever something changed and no transition is running, runs
+// policy::Schedule on the configuration and that status and executes the
+// graph with a TransitionRunner — actions to their nodes, in parallel where
+// the graph allows. A failed action or an outside event aborts the
+// transition; once in-flight actions have finished, it schedules again
+// from the new facts. A schedule with nothing to do means the cluster has
+// settled. It shares the merged status with the members, so `crm status`
+// answers the same on every node.
+//
+// Messages are JSON objects with a "type"; TakeMessages() returns what to
+// send. Single-threaded (the daemon's io_context).
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cib/model.h"
+#include "common/log.h"
+#include "crmd/cib_sync.h"
+#include "crmd/lrm.h"
+#include "crmd/transition.h"
+
+namespace paceline::crmd {
+
+class Controller {
+ public:
+  // names: node id -> name for every configured node.
+  Controller(Lrm& lrm, const CibReplica& cib, const CibSync& sync,
+             uint32_t self_id, std::map<uint32_t, std::string> names,
+             const Logger& log);
+
+  void OnView(uint64_t view, const std::vector<uint32_t>& members, uint32_t dc,
+              bool quorate);
+  void OnMessage(uint32_t from, const boost::json::object& body);
+  // The configuration changed (committed or adopted here).
+  void OnConfigChanged();
+  // This node's Lrm saw a change by itself (a failed recurring monitor).
+  void OnLocalChange();
+  // A peer's channel went down: its in-flight actions count as failed.
+  void OnPeerDown(uint32_t peer);
+
+  std::vector<SyncMessage> TakeMessages();
+  // Called after work finished asynchronously (an agent's result), so the
+  // daemon sends what it produced.
+  void SetWake(std::function<void()> wake) { wake_ = std::move(wake); }
+  // Schedules if something changed and nothing blocks it any more (e.g.
+  // the configuration just reached every member).
+  void Kick() { MaybeSchedule(); }
+
+  // The merged status as the DC last shared it (or this node's own view
+  // of it before any), for `crm status`.
+  cib::ClusterStatus Status() const;
+  bool is_dc() const { return view_ != 0 && dc_ == self_; }
+  bool settled() const { return is_dc() && !runner_ && !dirty_; }
+  uint64_t transitions() const { return transition_id_; }
+
+ private:
+  struct Report {
+    bool received = false;
+    std::vector<cib::ResourceState> resources;
+    std::vector<cib::FailedAction> failures;
+  };
+
+  void Send(uint32_t to, boost::json::object body);
+  boost::json::object StateMessage(std::string type) const;
+  void HandleProbe();
+  void HandleExec(uint32_t from, const boost::json::object& body);
+  void TakeReport(uint32_t from, const boost::json::object& body);
+  void HandleResult(uint32_t from, const boost::json::object& body);
+  void MaybeSchedule();
+  void Dispatch();
+  void Finish(int action, bool ok);
+  void ShareStatus();
+  cib::ClusterStatus BuildStatus() const;
+
+  Lrm& lrm_;
+  const CibReplica& cib_;
+  const CibSync& sync_;
+  uint32_t self_;
+  std::map<uint32_t, std::string> names_;
+  const Logger& log_;
+
+  uint64_t view_ = 0;
+  uint32_t dc_ = 0;
+  bool quorate_ = false;
+  std::vector<uint32_t> members_;
+  bool probing_ = false;
+
+  // DC only.
+  std::map<uint32_t, Report> reports_;
+  std::unique_ptr<TransitionRunner> runner_;
+  std::map<int, uint32_t> in_flight_;  // action id -> node id
+  uint64_t transition_id_ = 0;
+  bool dirty_ = false;
+  int idle_schedules_ = 0;
+
+  std::function<void()> wake_;
+  cib::ClusterStatus shared_;  // from the DC
+  std::vector<SyncMessage> messages_;
+};
+
+}  // namespace paceline::crmd
