@@ -84,6 +84,13 @@ void CibSync::OnView(uint64_t view_id, const std::vector<uint32_t>& members,
                      "be superseded — check with `crm configure show`"));
     }
     pending_.clear();
+    for (const QueuedWrite& w : queued_) {
+      Answer(w.origin, w.id,
+             Refusal("unavailable",
+                     "this node stopped being the DC before taking the "
+                     "change; nothing was committed"));
+    }
+    queued_.clear();
   }
   if (!forwarded_.empty() && dc_ != old_dc) {
     FailForwarded("the DC changed before it answered");
@@ -188,20 +195,28 @@ void CibSync::DcOnFull(uint32_t from, const json::object& body) {
   CheckPending();
 }
 
-std::string CibSync::RefuseWrite() const {
-  if (!blocker_.empty()) return blocker_;
-  if (!synced()) {
-    return "the DC is still synchronizing the configuration with the "
-           "members; try again in a moment";
-  }
-  return "";
-}
+std::string CibSync::RefuseWrite() const { return blocker_; }
+
+constexpr size_t kMaxQueuedWrites = 64;
 
 void CibSync::DcWrite(uint32_t origin, uint64_t id, const cib::Versions& base,
                       const std::string& text) {
   if (std::string why = RefuseWrite(); !why.empty()) {
     Answer(origin, id,
            Refusal("unavailable", "cannot commit the change: " + why));
+    return;
+  }
+  if (!synced() || !queued_.empty()) {
+    // The members are still catching up (a new view, or the previous
+    // write): take it when they have.
+    if (queued_.size() >= kMaxQueuedWrites) {
+      Answer(origin, id,
+             Refusal("unavailable",
+                     "cannot commit the change: too many changes are "
+                     "waiting for the members to catch up"));
+      return;
+    }
+    queued_.push_back(QueuedWrite{origin, id, base, text});
     return;
   }
   Result<cib::Document> doc = cib::ParseDocument(text);
@@ -234,6 +249,14 @@ void CibSync::Answer(uint32_t origin, uint64_t id, json::object body) {
   Send(origin, std::move(body));
 }
 
+void CibSync::TakeQueued() {
+  while (is_dc() && synced() && !queued_.empty()) {
+    QueuedWrite w = std::move(queued_.front());
+    queued_.erase(queued_.begin());
+    DcWrite(w.origin, w.id, w.base, w.text);
+  }
+}
+
 void CibSync::CheckPending() {
   std::erase_if(pending_, [&](const PendingWrite& p) {
     for (uint32_t m : members_) {
@@ -245,6 +268,7 @@ void CibSync::CheckPending() {
            json::object{{"ok", true}, {"versions", FormatVersions(p.target)}});
     return true;
   });
+  TakeQueued();
 }
 
 void CibSync::Write(uint64_t request, const cib::Versions& base,

@@ -92,6 +92,7 @@ class CibSync {
                const std::string& text);
   void Answer(uint32_t origin, uint64_t id, boost::json::object body);
   void CheckPending();
+  void TakeQueued();
   void FailForwarded(const std::string& why);
   std::string RefuseWrite() const;
 
@@ -103,6 +104,15 @@ class CibSync {
   // DC: each member's last acknowledged/offered versions.
   std::map<uint32_t, cib::Versions> known_;
   std::vector<PendingWrite> pending_;
+  // Writes that arrived while the members were still catching up with the
+  // previous one: taken, in order, as soon as everybody has it.
+  struct QueuedWrite {
+    uint32_t origin = 0;
+    uint64_t id = 0;
+    cib::Versions base;
+    std::string text;
+  };
+  std::vector<QueuedWrite> queued_;
   // Member: writes forwarded to the DC, by local request id.
   std::map<uint64_t, uint32_t> forwarded_;  // request -> dc it went to
   std::string blocker_;

@@ -298,9 +298,14 @@ void Controller::Finish(int action, bool ok) {
 
 void Controller::OnConfigChanged() {
   lrm_.SetConfig(&cib_.doc().config);
+  const cib::Versions& v = cib_.versions();
+  bool config = v.admin_epoch != seen_.admin_epoch || v.epoch != seen_.epoch;
+  seen_ = v;
   if (!is_dc()) return;
   dirty_ = true;
-  if (runner_) runner_->Abort("the configuration changed");
+  // A status-only change (a promotion score an agent set) does not make the
+  // running transition wrong; the next schedule takes it into account.
+  if (runner_ && config) runner_->Abort("the configuration changed");
   MaybeSchedule();
 }
 
@@ -339,6 +344,11 @@ cib::ClusterStatus Controller::BuildStatus() const {
     cib::NodeStatus ns;
     ns.name = n.name;
     ns.state = cib::NodeState::kOffline;
+    // Transient attributes (promotion scores) live in the replicated
+    // document's status section, written by the agents' crm_attribute.
+    if (const cib::NodeStatus* doc = cib_.doc().status.FindNode(n.name)) {
+      ns.attributes = doc->attributes;
+    }
     for (const auto& [id, report] : reports_) {
       auto name = names_.find(id);
       if (name == names_.end() || name->second != n.name) continue;

@@ -97,6 +97,7 @@ class Controller {
 
   uint64_t view_ = 0;
   uint32_t dc_ = 0;
+  cib::Versions seen_;  // the document versions last handled
   bool quorate_ = false;
   std::vector<uint32_t> members_;
   bool probing_ = false;

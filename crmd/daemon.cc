@@ -171,6 +171,9 @@ class Daemon : public membership::ChannelHandler {
       Flush();
     });
     lrm_->SetConfig(&cib_.doc().config);
+    cib::Attributes env;
+    env.Set("PACELINE_SOCKET", options_.socket_path);
+    lrm_->SetAgentEnv(env);
     std::map<uint32_t, std::string> names;
     for (const auto& n : setup_.config.nodes) names[n.id] = n.name;
     controller_ = std::make_unique<Controller>(*lrm_, cib_, sync_,
@@ -221,25 +224,41 @@ class Daemon : public membership::ChannelHandler {
   // DC, synced: cluster.yaml's nodes that the configuration does not list
   // yet are added (with their ids), as Pacemaker adds nodes that join, so
   // `crm node standby NODE` works for every node of the cluster.
+  //
+  // Each node also gets an entry in the document's status section: it
+  // carries the node's transient attributes (promotion scores the agents
+  // set with crm_attribute -l reboot); the rest of the live status is the
+  // controller's.
   void AddMissingNodes() {
     if (!sync_.is_dc() || !sync_.synced() || adding_nodes_) return;
     cib::DefineObjects define;
+    bool status_missing = false;
     for (const auto& n : setup_.config.nodes) {
+      if (cib_.doc().status.FindNode(n.name) == nullptr) status_missing = true;
       if (cib_.doc().config.FindNode(n.name) != nullptr) continue;
       cib::Node node;
       node.name = n.name;
       node.id = n.id;
       define.objects.push_back(cib::ConfigObject{node});
     }
-    if (define.objects.empty()) return;
+    if (define.objects.empty() && !status_missing) return;
     cib::Document doc = cib_.doc();
-    auto applied =
-        cib::ApplyEdit(doc, define, std::chrono::system_clock::now());
-    if (!applied.ok()) {
-      log_.Info("cannot add the cluster's nodes to the configuration: {}",
-                applied.status().message());
-      return;
+    if (!define.objects.empty()) {
+      auto applied =
+          cib::ApplyEdit(doc, define, std::chrono::system_clock::now());
+      if (!applied.ok()) {
+        log_.Info("cannot add the cluster's nodes to the configuration: {}",
+                  applied.status().message());
+        return;
+      }
     }
+    for (const auto& n : setup_.config.nodes) {
+      if (doc.status.FindNode(n.name) != nullptr) continue;
+      cib::NodeStatus ns;
+      ns.name = n.name;
+      doc.status.nodes.push_back(std::move(ns));
+    }
+    if (define.objects.empty()) ++doc.versions.num_updates;
     uint64_t id = ++last_request_;
     adding_nodes_ = true;
     writers_[id] = [this](json::object answer) {

@@ -89,6 +89,7 @@ std::optional<agents::ActionRequest> Lrm::Request(const ExecSpec& spec,
   req.interval_ms = spec.interval_ms;
   req.timeout_ms = spec.timeout_ms;
   req.meta = spec.meta;
+  req.extra_env = agent_env_;
   if (const cib::Resource* clone = CloneOf(*config_, spec.primitive)) {
     for (const auto& nv : clone->meta) req.meta.Set(nv.name, nv.value);
     req.meta.Set("clone", CloneNumber(spec.instance));

@@ -61,6 +61,9 @@ class Lrm {
   // The configuration actions are built from (the node's replica; must
   // outlive the call that uses it).
   void SetConfig(const cib::Configuration* config) { config_ = config; }
+  // Extra environment for every agent (PACELINE_SOCKET, so the agents'
+  // crm_attribute/crm_master calls reach this node's daemon).
+  void SetAgentEnv(cib::Attributes env) { agent_env_ = std::move(env); }
 
   // Probes every configured primitive (instances as the scheduler names
   // them) not probed yet; done() when all answered.
@@ -96,6 +99,7 @@ class Lrm {
   std::string node_;
   std::function<void()> on_change_;
   const cib::Configuration* config_ = nullptr;
+  cib::Attributes agent_env_;
   bool probed_ = false;
   std::map<std::string, Instance> instances_;
   std::vector<cib::FailedAction> failures_;

@@ -139,6 +139,26 @@ TEST(CibSyncTest, ConcurrentWriteLosesWithConflictAndChangesNothing) {
   EXPECT_EQ(bus.replica(2).doc().config.FindResource("mine"), nullptr);
 }
 
+// A write that arrives while the members are still catching up with the
+// previous one waits for them instead of being refused.
+TEST(CibSyncTest, WriteWaitsWhileMembersCatchUp) {
+  Bus bus(3);
+  bus.View(1, {1, 2, 3}, 1);
+  bus.Pump();
+  bus.sync(1).Write(1, bus.replica(1).versions(), bus.Edited(1, "first"));
+  // Not pumped: the members have not acknowledged yet.
+  EXPECT_FALSE(bus.sync(1).synced());
+  bus.sync(1).Write(2, bus.replica(1).versions(), bus.Edited(1, "second"));
+  EXPECT_TRUE(bus.sync(1).TakeAnswers().empty()) << "queued, not refused";
+  bus.Pump();
+  ASSERT_EQ(bus.answers().size(), 2u);
+  EXPECT_TRUE(Ok(bus.answers()[0]));
+  EXPECT_TRUE(Ok(bus.answers()[1])) << json::serialize(bus.answers()[1].body);
+  for (uint32_t i = 1; i <= 3; ++i) {
+    EXPECT_NE(bus.replica(i).doc().config.FindResource("second"), nullptr);
+  }
+}
+
 TEST(CibSyncTest, RefusedWithoutQuorumAndWithoutDc) {
   Bus bus(2);
   bus.View(1, {1, 2}, 1);
