@@ -34,8 +34,12 @@ bool AnyRunnable(const WorkingSet& ws, const std::vector<Score>& scores) {
 
 Score Scale(Score s, double factor) {
   if (factor == 1.0) return s;
-  return Score(
-      static_cast<long long>(std::llround(double(s.value()) * factor)));
+  long long scaled = std::llround(double(s.value()) * factor);
+  // As Pacemaker: a small factor must not erase a nonzero score; the
+  // result then takes the factor's sign.
+  if (scaled == 0 && s.value() != 0 && factor != 0)
+    scaled = factor > 0 ? 1 : -1;
+  return Score(scaled);
 }
 
 std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
@@ -113,7 +117,7 @@ void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
 }
 
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
-                     bool promotable_roles) {
+                     bool promotable_roles, bool positive_only) {
   for (const Coloc* c : primary.with_this) {
     bool role_specific = c->primary_role == Role::kPromoted ||
                          c->primary_role == Role::kUnpromoted;
@@ -125,7 +129,15 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
     AddDependentScores(ws, *c->dependent, factor, work, visited);
     if (!AnyRunnable(ws, work)) continue;  // roll back: it would kill us
     for (size_t i = 0; i < scores.size(); ++i) {
+      if (positive_only && work[i].value() < 0) {
+        if (scores[i].value() <= 0) continue;
+        work[i] = Score(1);
+      }
       if (work[i] == scores[i]) continue;
+      if (positive_only) {  // a scratch computation: no terms
+        scores[i] = work[i];
+        continue;
+      }
       // The dependent's influence on this node, as one term.
       Score delta = (work[i].IsInfinity() || work[i].IsMinusInfinity())
                         ? work[i]
@@ -217,7 +229,7 @@ void AssignPrimitive(WorkingSet& ws, Rsc& r) {
   for (Coloc* c : r.this_with) Assign(ws, *c->primary);
   std::vector<Score> scores = r.scores;
   for (Coloc* c : r.this_with) ApplyToDependent(ws, r, scores, *c);
-  ApplyDependents(ws, r, scores, false);
+  ApplyDependents(ws, r, scores, false, false);
   int node = -1;
   const std::string* multiple = r.config->meta.Get("multiple-active");
   if (r.failed && r.on_fail == "stop") {

@@ -1,9 +1,11 @@
 // Clones: instances placed one by one (those active now first, keeping
 // their node when they may), at most clone-node-max per node; then, for
-// promotable clones, the promotion: each placed instance's promotion score
-// is the agent's master-<rsc> node attribute plus role=Promoted locations
-// plus the preferences of resources colocated with the promoted role; the
-// best promoted-max instances (promoted-node-max per node) are promoted.
+// promotable clones, the promotion: an instance's priority is the agent's
+// master-<rsc> node attribute (-1 if unset) plus role=Promoted locations
+// and its colocations in the promoted role; those with a non-negative
+// priority add the clone's own node score and the preferences of resources
+// colocated with the promoted role (Pacemaker 2.1); the best promoted-max
+// instances (promoted-node-max per node) are promoted.
 #include <algorithm>
 
 #include "cib/score.h"
@@ -51,19 +53,22 @@ const std::string* PromotionAttribute(const WorkingSet& ws, const Rsc& p,
   return nullptr;
 }
 
+// An instance's promotion priority is the agent's score (-1 when the
+// agent set none) plus role=Promoted locations and its own
+// `clone:Promoted with X` colocations; only an instance whose priority is
+// not negative may be promoted. Its final score (as Pacemaker's sort
+// index) adds the clone's score on its node and the preferences of the
+// resources colocated with the promoted role.
 struct Candidate {
   Rsc* inst;
   Score score;
+  bool has_agent_score = false;
   bool eligible = false;
   bool promoted_now = false;
 };
 
-// Adds a promotion term; terms from constraints make an instance eligible
-// even without an agent-set score when they are positive.
-void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why,
-             bool from_agent) {
+void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why) {
   c.score += s;
-  if (from_agent || s.value() > 0) c.eligible = true;
   ws.Term(*c.inst, c.inst->assigned, s, why, true);
 }
 
@@ -79,12 +84,17 @@ void ScoreFromAgent(WorkingSet& ws, Candidate& c) {
               n.name);
       continue;
     }
-    AddTerm(ws, c, *s, "promotion score master-" + p->primitive_id + "=" + *v,
-            true);
+    c.has_agent_score = true;
+    AddTerm(ws, c, *s, "promotion score master-" + p->primitive_id + "=" + *v);
+  }
+  if (!c.has_agent_score) {
+    AddTerm(ws, c, Score(-1), "no promotion score set (counts as -1)");
   }
 }
 
-void ScoreFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
+void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c);
+
+void PriorityFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
   int node = c.inst->assigned;
   for (const auto& k : ws.snapshot->config.constraints) {
     const auto* l = std::get_if<cib::Location>(&k);
@@ -95,7 +105,19 @@ void ScoreFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
     Rsc* r = ws.Resolve(l->rsc);
     if (r && r != &clone && r->CloneAncestor() != &clone) continue;
     if (!r) continue;
-    AddTerm(ws, c, l->score, "location " + l->id + " (role Promoted)", false);
+    AddTerm(ws, c, l->score, "location " + l->id + " (role Promoted)");
+  }
+  PriorityFromColocations(ws, clone, c);
+}
+
+// The final score of an instance whose priority is not negative: plus the
+// clone's score on its node (locations, preferences of its dependents),
+// and the preferences of resources colocated with the promoted role.
+void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
+  int node = c.inst->assigned;
+  if (clone_score.value() != 0) {
+    AddTerm(ws, c, clone_score,
+            "the clone's score on " + ws.nodes[size_t(node)].name);
   }
   for (const Coloc* k : clone.with_this) {  // X with clone:Promoted
     if (k->primary_role != Role::kPromoted) continue;
@@ -118,21 +140,24 @@ void ScoreFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
       c.score = Score(1);
       continue;
     }
-    AddTerm(ws, c, delta, why, false);
+    AddTerm(ws, c, delta, why);
   }
+}
+
+void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
+  int node = c.inst->assigned;
   for (const Coloc* k : clone.this_with) {  // clone:Promoted with X
     if (k->dependent_role != Role::kPromoted) continue;
     std::vector<bool> there = PrimaryNodes(ws, *k->primary, k->primary_role);
     if (k->Mandatory() && !there[size_t(node)]) {
       AddTerm(ws, c, Score::MinusInfinity(),
-              "colocation " + k->id + ": promoted only with " + k->primary->id,
-              false);
+              "colocation " + k->id + ": promoted only with " + k->primary->id);
     } else if (k->Banned() && there[size_t(node)]) {
-      AddTerm(ws, c, Score::MinusInfinity(),
-              "colocation " + k->id + ": never promoted with " + k->primary->id,
-              false);
+      AddTerm(
+          ws, c, Score::MinusInfinity(),
+          "colocation " + k->id + ": never promoted with " + k->primary->id);
     } else if (!k->Mandatory() && !k->Banned() && there[size_t(node)]) {
-      AddTerm(ws, c, k->score, "colocation " + k->id, false);
+      AddTerm(ws, c, k->score, "colocation " + k->id);
     }
   }
 }
@@ -144,7 +169,11 @@ void SetRole(Rsc& inst, Role role) {
   }
 }
 
-void Promote(WorkingSet& ws, Rsc& clone) {
+// The candidates for promotion, scored: priorities first, then (as
+// Pacemaker sums the sort indexes of the instances on a node into the
+// clone's node score) the final scores of those that may be promoted.
+std::vector<Candidate> ScoreCandidates(WorkingSet& ws, Rsc& clone,
+                                       const std::vector<Score>& scores) {
   std::vector<Candidate> candidates;
   for (Rsc* inst : clone.children) {
     if (inst->assigned < 0) continue;
@@ -159,7 +188,26 @@ void Promote(WorkingSet& ws, Rsc& clone) {
       continue;
     }
     ScoreFromAgent(ws, c);
-    ScoreFromConstraints(ws, clone, c);
+    PriorityFromConstraints(ws, clone, c);
+    c.eligible = c.score.value() >= 0;
+    candidates.push_back(c);
+  }
+  std::vector<Score> on_node(ws.nodes.size(), Score());
+  for (const Candidate& c : candidates) {
+    if (c.eligible) on_node[size_t(c.inst->assigned)] += c.score;
+  }
+  for (Candidate& c : candidates) {
+    if (!c.eligible) continue;
+    size_t node = size_t(c.inst->assigned);
+    Score others = on_node[node] + Score(-c.score.value());
+    if (c.score.IsInfinity() || on_node[node].IsInfinity()) others = Score();
+    if (others.value() != 0) {
+      AddTerm(ws, c, others, "other instances' priorities on the same node");
+    }
+    FinalScore(ws, clone, c, scores[node]);
+  }
+  for (Candidate& c : candidates) {
+    Rsc* inst = c.inst;
     if (clone.target_role == Role::kUnpromoted ||
         inst->target_role == Role::kUnpromoted) {
       c.eligible = false;
@@ -170,8 +218,12 @@ void Promote(WorkingSet& ws, Rsc& clone) {
       c.eligible = false;  // nothing (new) is promoted without quorum
       ws.Note(inst->id + " cannot be promoted without quorum");
     }
-    candidates.push_back(c);
   }
+  return candidates;
+}
+
+void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores) {
+  std::vector<Candidate> candidates = ScoreCandidates(ws, clone, scores);
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) {
                      if (a.eligible != b.eligible) return a.eligible;
@@ -201,7 +253,7 @@ void Promote(WorkingSet& ws, Rsc& clone) {
           {c.inst->id, ws.nodes[size_t(node)].name,
            std::string(yes ? "promoted" : "not promoted") +
                ": promotion score " + c.score.ToString() +
-               (c.eligible ? "" : " (no promotion score set)")});
+               (c.eligible ? "" : " (may not be promoted)")});
     }
   }
 }
@@ -302,9 +354,15 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   if (!clone.provisional || clone.assigning) return;
   clone.assigning = true;
   for (Coloc* c : clone.this_with) Assign(ws, *c->primary);
+  // As Pacemaker: the clone's own score on a node (a base of the promotion
+  // score) has its locations and its dependents' preferences, but these
+  // never turn it negative; the instances' scores take the dependents'
+  // preferences in full, and the clone's colocations with other resources.
+  std::vector<Score> clone_scores = clone.scores;
+  ApplyDependents(ws, clone, clone_scores, clone.promotable, true);
   std::vector<Score> scores = clone.scores;
   for (Coloc* c : clone.this_with) ApplyToDependent(ws, clone, scores, *c);
-  ApplyDependents(ws, clone, scores, clone.promotable);
+  ApplyDependents(ws, clone, scores, clone.promotable, false);
   // Instances that can stay where they are go first, then the other active
   // ones, then the rest: a displaced instance must not take the node of one
   // that could have stayed (that would restart a healthy instance).
@@ -346,7 +404,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     }
   }
   if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
-  if (clone.promotable) Promote(ws, clone);
+  if (clone.promotable) Promote(ws, clone, clone_scores);
   clone.provisional = false;
   clone.assigning = false;
 }

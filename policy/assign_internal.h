@@ -11,7 +11,8 @@ namespace paceline::policy::internal {
 void Assign(WorkingSet& ws, Rsc& r);
 void AssignClone(WorkingSet& ws, Rsc& clone);
 
-// score * factor, saturating; factor 1 keeps +/-INFINITY exact.
+// score * factor, saturating; factor 1 keeps +/-INFINITY exact; a nonzero
+// score never scales to 0 (+/-1, the sign of the factor, as Pacemaker).
 Score Scale(Score s, double factor);
 // Nodes where primary is (after assignment) in role (kUnknown: any role).
 std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
@@ -21,9 +22,11 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                       std::vector<Score>& scores, const Coloc& c);
 // The preferences of the resources colocated with primary, fed back into
 // its scores (role-specific ones skipped when promotable_roles: those feed
-// the promotion scores instead).
+// the promotion scores instead). positive_only, as Pacemaker merges them
+// into a clone's own scores: a node's score never turns negative (a
+// positive one drops to 1, others stay), and no terms are recorded.
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
-                     bool promotable_roles);
+                     bool promotable_roles, bool positive_only);
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
                         double factor, std::vector<Score>& work,
                         std::unordered_set<const Coloc*>& visited);
