@@ -98,12 +98,90 @@ Run RunOnce(const std::vector<std::string>& argv, int timeout_s) {
   return r;
 }
 
+// Children are started by a launcher forked before any cluster is built:
+// Linux keeps a process's peak RSS across fork and exec, so a child forked
+// from this process once it holds a 32x1000 cluster would report that
+// cluster's memory as its own.
+class Launcher {
+ public:
+  bool Start() {
+    int to[2], from[2];
+    if (pipe(to) != 0 || pipe(from) != 0) return false;
+    pid_ = fork();
+    if (pid_ < 0) return false;
+    if (pid_ == 0) {
+      close(to[1]), close(from[0]);
+      Serve(to[0], from[1]);
+      _exit(0);
+    }
+    close(to[0]), close(from[1]);
+    to_ = to[1], from_ = from[0];
+    return true;
+  }
+  ~Launcher() {
+    if (pid_ <= 0) return;
+    close(to_), close(from_);
+    waitpid(pid_, nullptr, 0);
+  }
+  Run Launch(const std::vector<std::string>& argv, int timeout_s) {
+    Run r;
+    std::string request = std::to_string(timeout_s);
+    for (const auto& a : argv) request += '\0' + a;
+    size_t size = request.size();
+    if (!WriteAll(to_, &size, sizeof size) ||
+        !WriteAll(to_, request.data(), size) || !ReadAll(from_, &r, sizeof r)) {
+      return Run{};
+    }
+    return r;
+  }
+
+ private:
+  static bool WriteAll(int fd, const void* p, size_t n) {
+    for (auto* c = static_cast<const char*>(p); n > 0;) {
+      ssize_t k = write(fd, c, n);
+      if (k <= 0) return false;
+      c += k, n -= size_t(k);
+    }
+    return true;
+  }
+  static bool ReadAll(int fd, void* p, size_t n) {
+    for (auto* c = static_cast<char*>(p); n > 0;) {
+      ssize_t k = read(fd, c, n);
+      if (k <= 0) return false;
+      c += k, n -= size_t(k);
+    }
+    return true;
+  }
+  static void Serve(int in, int out) {
+    size_t size = 0;
+    while (ReadAll(in, &size, sizeof size)) {
+      std::string request(size, '\0');
+      if (!ReadAll(in, request.data(), size)) return;
+      std::vector<std::string> parts;
+      for (size_t at = 0;;) {
+        size_t end = request.find('\0', at);
+        parts.push_back(request.substr(at, end - at));
+        if (end == std::string::npos) break;
+        at = end + 1;
+      }
+      int timeout_s = std::atoi(parts[0].c_str());
+      parts.erase(parts.begin());
+      Run r = RunOnce(parts, timeout_s);
+      if (!WriteAll(out, &r, sizeof r)) return;
+    }
+  }
+  pid_t pid_ = -1;
+  int to_ = -1, from_ = -1;
+};
+
+Launcher* g_launcher = nullptr;
+
 // The median wall time of `runs` runs and the largest peak among them.
 Run Measure(const std::vector<std::string>& argv, int runs, int timeout_s) {
   std::vector<double> ms;
   Run out;
   for (int i = 0; i < runs; ++i) {
-    Run r = RunOnce(argv, timeout_s);
+    Run r = g_launcher->Launch(argv, timeout_s);
     if (!r.ok) return r;
     ms.push_back(r.ms);
     out.mb = std::max(out.mb, r.mb);
@@ -212,6 +290,12 @@ int main(int argc, char** argv) {
     }
   }
   if (scales.empty()) scales.assign(std::begin(kScales), std::end(kScales));
+  Launcher launcher;
+  if (!launcher.Start()) {
+    std::fprintf(stderr, "ERROR: cannot start the launcher process\n");
+    return 1;
+  }
+  g_launcher = &launcher;
   fs::path dir = keep;
   if (keep.empty()) {
     char tmpl[] = "/tmp/paceline-bench.XXXXXX";

@@ -550,10 +550,11 @@ Result<FailedAction> ReadFailure(const json::value& v, const JsonPath& path) {
 }
 
 Result<ClusterStatus> ReadStatus(const json::value& v, const JsonPath& path) {
-  PL_ASSIGN_OR_RETURN(Fields f,
-                      Fields::Open(v, path, {"dc", "nodes", "failures"}));
+  PL_ASSIGN_OR_RETURN(
+      Fields f, Fields::Open(v, path, {"dc", "quorum", "nodes", "failures"}));
   ClusterStatus s;
   PL_RETURN_IF_ERROR(f.String("dc", &s.dc));
+  PL_RETURN_IF_ERROR(f.Bool("quorum", &s.quorate));
   PL_RETURN_IF_ERROR(f.List("nodes", ReadNodeStatus, &s.nodes));
   PL_RETURN_IF_ERROR(f.List("failures", ReadFailure, &s.failures));
   return s;

@@ -200,6 +200,7 @@ json::value FailureToJson(const FailedAction& f) {
 json::object StatusToJson(const ClusterStatus& status) {
   json::object o;
   PutString(o, "dc", status.dc);
+  if (!status.quorate) o["quorum"] = false;
   PutList(o, "nodes", status.nodes, NodeStatusToJson);
   PutList(o, "failures", status.failures, FailureToJson);
   return o;

@@ -242,9 +242,15 @@ struct ClusterStatus {
   std::string dc;  // "" when unknown
   std::vector<NodeStatus> nodes;
   std::vector<FailedAction> failures;
+  // Whether the partition had quorum when the status was recorded
+  // (Pacemaker's <cib have-quorum>). `simulate` starts from it; the daemon
+  // asks membership instead.
+  bool quorate = true;
   const NodeStatus* FindNode(std::string_view name) const;
   NodeStatus* FindNode(std::string_view name);
-  bool empty() const { return dc.empty() && nodes.empty() && failures.empty(); }
+  bool empty() const {
+    return dc.empty() && nodes.empty() && failures.empty() && quorate;
+  }
   friend bool operator==(const ClusterStatus&, const ClusterStatus&) = default;
 };
 

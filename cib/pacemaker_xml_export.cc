@@ -93,9 +93,33 @@ constexpr std::string_view kOpXmlAttrs[] = {
     "interval-origin", "enabled", "record-pending", "role",
     "requires",        "on-fail"};
 
+// Schemas before pacemaker-3.0 (Pacemaker 1.1) know promotable clones only
+// as <master>.
+bool HasPromotableClones(std::string_view schema) {
+  constexpr std::string_view kPrefix = "pacemaker-";
+  if (schema.substr(0, kPrefix.size()) != kPrefix) return true;
+  std::string_view version = schema.substr(kPrefix.size());
+  return version.empty() || version[0] < '0' || version[0] > '2' ||
+         (version.size() > 1 && version[1] != '.');
+}
+
+// A clone's meta as Pacemaker must read it: the model's `promotable` field
+// decides, whatever the meta says (a model built in code may have the field
+// without the entry).
+Attributes CloneMeta(const cib::Resource& r, bool as_master) {
+  Attributes meta = r.meta;
+  bool flag = false;
+  const std::string* value = meta.Get("promotable");
+  bool meta_true = value && ParseBool(*value, &flag) && flag;
+  if (!as_master && r.promotable && !meta_true) meta.Set("promotable", "true");
+  if (!r.promotable && meta_true) meta.Set("promotable", "false");
+  return meta;
+}
+
 class ConfigWriter {
  public:
-  explicit ConfigWriter(XmlWriter& w) : w_(w) {}
+  ConfigWriter(XmlWriter& w, bool promotable_clones)
+      : w_(w), promotable_clones_(promotable_clones) {}
 
   // Unique ids across the document, as XML IDs must be.
   std::string Id(std::string_view wanted) {
@@ -195,13 +219,15 @@ class ConfigWriter {
 
   void Resource(const Configuration& c, const cib::Resource& r) {
     if (r.IsPrimitive()) return Primitive(r);
-    std::string tag =
-        r.IsGroup() ? "group" : (r.ms_syntax ? "master" : "clone");
+    bool as_master =
+        r.IsClone() && (r.ms_syntax || (r.promotable && !promotable_clones_));
+    std::string tag = r.IsGroup() ? "group" : (as_master ? "master" : "clone");
     XmlAttrs attrs = {{"id", r.id}};
     if (!r.description.empty()) attrs.push_back({"description", r.description});
     w_.Open(tag, attrs);
     NvSet("instance_attributes", Id(r.id + "-instance_attributes"), r.params);
-    NvSet("meta_attributes", Id(r.id + "-meta_attributes"), r.meta);
+    NvSet("meta_attributes", Id(r.id + "-meta_attributes"),
+          r.IsClone() ? CloneMeta(r, as_master) : r.meta);
     for (const auto& child : r.children) {
       if (const cib::Resource* cr = c.FindResource(child)) Resource(c, *cr);
     }
@@ -304,6 +330,7 @@ class ConfigWriter {
 
  private:
   XmlWriter& w_;
+  bool promotable_clones_;
   std::set<std::string> used_;
 };
 
@@ -317,13 +344,14 @@ std::string ExportPacemakerXml(const Document& doc,
                     {"epoch", std::to_string(doc.versions.epoch)},
                     {"num_updates", std::to_string(doc.versions.num_updates)},
                     {"admin_epoch", std::to_string(doc.versions.admin_epoch)},
-                    {"have-quorum", "1"}};
+                    {"have-quorum", doc.status.quorate ? "1" : "0"}};
   if (options.with_status && !doc.status.dc.empty()) {
     const Node* dc = doc.config.FindNode(doc.status.dc);
     attrs.push_back({"dc-uuid", dc ? NodeXmlId(*dc) : doc.status.dc});
   }
   w.Open("cib", attrs);
-  ConfigWriter(w).Configuration(doc.config);
+  ConfigWriter(w, HasPromotableClones(options.schema))
+      .Configuration(doc.config);
   if (options.with_status) {
     ExportStatus(doc, w);
   } else {

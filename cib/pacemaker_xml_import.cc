@@ -1,9 +1,6 @@
 // Pacemaker CIB XML -> Document: the document, versions, cluster options,
 // nodes and resources. Constraints and the status section are in
 // pacemaker_xml_import_constraints.cc and pacemaker_xml_import_status.cc.
-#include <boost/property_tree/xml_parser.hpp>
-#include <sstream>
-
 #include "cib/pacemaker_xml.h"
 #include "cib/pacemaker_xml_internal.h"
 #include "cib/validate.h"
@@ -13,28 +10,19 @@ namespace paceline::cib {
 
 namespace pacemaker {
 
-const std::string* Attr(const Tree& e, std::string_view name) {
-  auto attrs = e.get_child_optional("<xmlattr>");
-  if (!attrs) return nullptr;
-  for (const auto& [key, value] : *attrs) {
-    if (key == name) return &value.data();
-  }
-  return nullptr;
-}
-
 std::string AttrOr(const Tree& e, std::string_view name, std::string fallback) {
-  const std::string* v = Attr(e, name);
-  return v ? *v : fallback;
+  std::optional<std::string_view> v = Attr(e, name);
+  return v ? std::string(*v) : fallback;
 }
 
 std::string Describe(std::string_view tag, const Tree& e) {
-  const std::string* id = Attr(e, "id");
+  std::optional<std::string_view> id = Attr(e, "id");
   return "<" + std::string(tag) + (id ? " id=" + Quote(*id) : "") + ">";
 }
 
 Result<const Tree*> ImportContext::Resolve(std::string_view tag,
                                            const Tree& e) const {
-  const std::string* ref = Attr(e, "id-ref");
+  std::optional<std::string_view> ref = Attr(e, "id-ref");
   if (!ref) return &e;
   auto it = ids.find(*ref);
   if (it == ids.end()) {
@@ -55,12 +43,12 @@ Status ReadNvSet(const ImportContext& ctx, std::string_view tag,
     }
     if (key != "nvpair") continue;
     PL_ASSIGN_OR_RETURN(const Tree* nv, ctx.Resolve("nvpair", child));
-    const std::string* name = Attr(*nv, "name");
+    std::optional<std::string_view> name = Attr(*nv, "name");
     if (!name || name->empty()) {
       return Status::Syntax("Pacemaker XML: " + std::string(owner) + ": " +
                             Describe("nvpair", *nv) + " has no name");
     }
-    if (!out->Get(*name)) out->Set(*name, AttrOr(*nv, "value"));
+    if (!out->Get(*name)) out->Set(std::string(*name), AttrOr(*nv, "value"));
   }
   return Status::Ok();
 }
@@ -71,13 +59,10 @@ namespace {
 
 using namespace pacemaker;  // NOLINT: this file implements that namespace
 
-bool IsElement(const std::string& key) { return key.empty() || key[0] != '<'; }
-
 void IndexIds(const Tree& e, ImportContext& ctx) {
   for (const auto& [key, child] : e) {
-    if (!IsElement(key)) continue;
-    if (const std::string* id = Attr(child, "id")) {
-      if (!Attr(child, "id-ref")) ctx.ids.emplace(*id, &child);
+    if (std::optional<std::string_view> id = Attr(child, "id")) {
+      if (!Attr(child, "id-ref")) ctx.ids.emplace(std::string(*id), &child);
     }
     IndexIds(child, ctx);
   }
@@ -183,9 +168,10 @@ Status ImportOperation(ImportContext& ctx, const Tree& op_in,
     return Status::Syntax("Pacemaker XML: primitive " + rsc + ": " +
                           Describe("op", *op) + " has no name");
   }
-  if (auto attrs = op->get_child_optional("<xmlattr>")) {
-    for (const auto& [key, value] : *attrs) {
-      if (key != "id" && key != "name") o.attrs.Set(key, value.data());
+  for (size_t i = 0; i < op->attribute_count(); ++i) {
+    auto [key, value] = op->attribute(i);
+    if (key != "id" && key != "name") {
+      o.attrs.Set(std::string(key), std::string(value));
     }
   }
   std::string what = "primitive " + rsc + " op " + o.name;
@@ -207,8 +193,8 @@ Status ImportPrimitive(ImportContext& ctx, const Tree& e, Configuration* c) {
                            "supported");
   }
   std::string spec = AttrOr(e, "class");
-  if (const std::string* provider = Attr(e, "provider")) {
-    spec += ":" + *provider;
+  if (std::optional<std::string_view> provider = Attr(e, "provider")) {
+    spec += ":" + std::string(*provider);
   }
   spec += ":" + AttrOr(e, "type");
   auto agent = ParseAgentSpec(spec);
@@ -238,18 +224,18 @@ Status ImportPrimitive(ImportContext& ctx, const Tree& e, Configuration* c) {
   return Status::Ok();
 }
 
-Status ImportResource(ImportContext& ctx, const std::string& tag, const Tree& e,
+Status ImportResource(ImportContext& ctx, std::string_view tag, const Tree& e,
                       Configuration* c);
 
 // Group or clone/master: meta (and params), then the children, which go
 // into the vector before the container (the canonical order).
-Status ImportContainer(ImportContext& ctx, const std::string& tag,
-                       const Tree& e, Configuration* c) {
+Status ImportContainer(ImportContext& ctx, std::string_view tag, const Tree& e,
+                       Configuration* c) {
   Resource r;
   r.id = AttrOr(e, "id");
   r.kind = tag == "group" ? ResourceKind::kGroup : ResourceKind::kClone;
   r.description = AttrOr(e, "description");
-  std::string what = tag + " " + r.id;
+  std::string what = std::string(tag) + " " + r.id;
   for (const auto& [key, child] : e) {
     if (key == "meta_attributes") {
       PL_RETURN_IF_ERROR(ReadNvSet(ctx, key, child, what, &r.meta));
@@ -283,23 +269,23 @@ Status ImportContainer(ImportContext& ctx, const std::string& tag,
   return Status::Ok();
 }
 
-Status ImportResource(ImportContext& ctx, const std::string& tag, const Tree& e,
+Status ImportResource(ImportContext& ctx, std::string_view tag, const Tree& e,
                       Configuration* c) {
   if (AttrOr(e, "id").empty()) {
-    return Status::Syntax("Pacemaker XML: <" + tag + "> without an id");
+    return Status::Syntax("Pacemaker XML: <" + std::string(tag) +
+                          "> without an id");
   }
   if (tag == "primitive") return ImportPrimitive(ctx, e, c);
   if (tag == "group" || tag == "clone" || tag == "master") {
     return ImportContainer(ctx, tag, e, c);
   }
-  return Status::Invalid("Pacemaker XML: " + Describe(tag, e) + ": " + tag +
-                         " resources are not supported");
+  return Status::Invalid("Pacemaker XML: " + Describe(tag, e) + ": " +
+                         std::string(tag) + " resources are not supported");
 }
 
 Status ImportConfiguration(ImportContext& ctx, const Tree& conf,
                            Configuration* c) {
   for (const auto& [key, section] : conf) {
-    if (!IsElement(key)) continue;
     if (key == "crm_config") {
       PL_RETURN_IF_ERROR(ImportCrmConfig(ctx, section, c));
     } else if (key == "rsc_defaults") {
@@ -314,12 +300,13 @@ Status ImportConfiguration(ImportContext& ctx, const Tree& conf,
       }
     } else if (key == "resources") {
       for (const auto& [k, r] : section) {
-        if (IsElement(k)) PL_RETURN_IF_ERROR(ImportResource(ctx, k, r, c));
+        PL_RETURN_IF_ERROR(ImportResource(ctx, k, r, c));
       }
     } else if (key == "constraints") {
       PL_RETURN_IF_ERROR(ImportConstraints(ctx, section, c));
     } else if (!section.empty()) {
-      ctx.Note("configuration: <" + key + "> ignored (Paceline has no " + key +
+      std::string tag(key);
+      ctx.Note("configuration: <" + tag + "> ignored (Paceline has no " + tag +
                ")");
     }
   }
@@ -329,7 +316,8 @@ Status ImportConfiguration(ImportContext& ctx, const Tree& conf,
 void ReadVersions(const Tree& cib, Versions* v) {
   auto read = [&](const char* name, long long* out) {
     long long n = 0;
-    if (const std::string* s = Attr(cib, name); s && ParseInt64(*s, &n)) {
+    if (std::optional<std::string_view> s = Attr(cib, name);
+        s && ParseInt64(*s, &n)) {
       *out = n;
     }
   };
@@ -338,25 +326,39 @@ void ReadVersions(const Tree& cib, Versions* v) {
   read("num_updates", &v->num_updates);
 }
 
+// <cib have-quorum>: the partition's quorum as the DC recorded it, which
+// Pacemaker's scheduler starts from. The schema allows an XML boolean;
+// without the attribute Pacemaker assumes no quorum, we keep our offline
+// default (quorate) and say so.
+Status ReadQuorum(ImportContext& ctx, const Tree& cib, ClusterStatus* status) {
+  std::optional<std::string_view> value = Attr(cib, "have-quorum");
+  if (!value) {
+    ctx.Note(
+        "<cib> has no have-quorum: assuming quorum (Pacemaker assumes none)");
+    return Status::Ok();
+  }
+  if (!ParseBool(*value, &status->quorate)) {
+    return Status::Syntax("Pacemaker XML: <cib have-quorum=" + Quote(*value) +
+                          ">: expected true or false");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<ImportedCib> ImportPacemakerXml(std::string_view xml) {
-  Tree root;
-  try {
-    std::istringstream in{std::string(xml)};
-    boost::property_tree::read_xml(
-        in, root, boost::property_tree::xml_parser::no_comments);
-  } catch (const boost::property_tree::xml_parser_error& e) {
-    return Status::Syntax("Pacemaker XML: line " + std::to_string(e.line()) +
-                          ": " + e.message());
-  }
-  auto cib = root.get_child_optional("cib");
-  if (!cib) return Status::Syntax("Pacemaker XML: no <cib> element");
-  auto conf = cib->get_child_optional("configuration");
+  auto parsed = xml::Parse(xml);
+  if (!parsed.ok()) return parsed.status().WithContext("Pacemaker XML");
+  const Tree* cib = &parsed->root();
+  if (cib->tag() != "cib")
+    return Status::Syntax("Pacemaker XML: no <cib> element");
+  const Tree* conf = cib->Child("configuration");
   if (!conf)
     return Status::Syntax("Pacemaker XML: <cib> has no <configuration>");
   ImportContext ctx;
-  IndexIds(*cib, ctx);
+  // Only an id-ref needs the index of every id (a large status has
+  // hundreds of thousands).
+  if (xml.find("id-ref") != std::string_view::npos) IndexIds(*cib, ctx);
   ImportedCib out;
   ReadVersions(*cib, &out.doc.versions);
   PL_RETURN_IF_ERROR(ImportConfiguration(ctx, *conf, &out.doc.config));
@@ -364,9 +366,10 @@ Result<ImportedCib> ImportPacemakerXml(std::string_view xml) {
   if (Status s = Validate(out.doc.config); !s.ok()) {
     return s.WithContext("Pacemaker XML");
   }
-  if (auto status = cib->get_child_optional("status")) {
+  if (const Tree* status = cib->Child("status")) {
     PL_RETURN_IF_ERROR(ImportStatus(ctx, *cib, *status, &out.doc));
   }
+  PL_RETURN_IF_ERROR(ReadQuorum(ctx, *cib, &out.doc.status));
   out.notes = std::move(ctx.notes);
   return out;
 }

@@ -17,7 +17,7 @@ Status Refuse(std::string_view kind, const std::string& id,
 
 Status RefuseCommon(std::string_view kind, const std::string& id,
                     const Tree& e) {
-  if (e.get_child_optional("resource_set")) {
+  if (e.Child("resource_set")) {
     return Refuse(kind, id,
                   "resource sets are not supported; write one constraint per "
                   "pair of resources");
@@ -34,7 +34,7 @@ Status RefuseCommon(std::string_view kind, const std::string& id,
 
 Result<Role> ReadRole(std::string_view kind, const std::string& id,
                       const Tree& e, std::string_view name) {
-  const std::string* v = Attr(e, name);
+  std::optional<std::string_view> v = Attr(e, name);
   if (!v) return Role::kUnknown;
   auto role = ParseRole(*v);
   if (!role) {
@@ -99,7 +99,7 @@ Status ReadLocationRule(const Tree& rule, Location* l) {
       l->node = AttrOr(child, "value");
     } else if (key == "date_expression" && AttrOr(child, "operation") == "lt" &&
                Attr(child, "end") && !l->expires) {
-      auto end = ParseDate(*Attr(child, "end"));
+      auto end = ParseDate(AttrOr(child, "end"));
       if (!end.ok()) {
         return end.status().WithContext("Pacemaker XML: location " + id);
       }
@@ -108,7 +108,7 @@ Status ReadLocationRule(const Tree& rule, Location* l) {
       return Refuse("location", id,
                     "only rules of the form `#uname eq NODE [and date lt "
                     "END]` are supported (found <" +
-                        key + ">)");
+                        std::string(key) + ">)");
     }
   }
   if (l->node.empty() || (expressions > 1 && op != "and")) {
@@ -135,7 +135,7 @@ Status ImportLocation(const Tree& e, Configuration* c) {
   for (const auto& [key, child] : e) {
     if (key == "rule") rules.push_back(&child);
   }
-  if (const std::string* node = Attr(e, "node")) {
+  if (std::optional<std::string_view> node = Attr(e, "node")) {
     if (!rules.empty()) {
       return Refuse("location", l.id, "has both node and a rule");
     }
@@ -162,11 +162,12 @@ Status ImportColocation(const Tree& e, Configuration* c) {
                   "clone instance colocation is not "
                   "supported");
   }
-  if (const std::string* a = Attr(e, "node-attribute"); a && *a != "#uname") {
+  if (std::optional<std::string_view> a = Attr(e, "node-attribute");
+      a && *a != "#uname") {
     return Refuse("colocation", co.id,
                   "node-attribute=" + Quote(*a) + " is not supported");
   }
-  if (const std::string* inf = Attr(e, "influence")) {
+  if (std::optional<std::string_view> inf = Attr(e, "influence")) {
     bool b = true;
     if (!ParseBool(*inf, &b) || !b) {
       return Refuse("colocation", co.id, "influence=false is not supported");
@@ -189,7 +190,7 @@ Status ImportColocation(const Tree& e, Configuration* c) {
 
 Result<Action> ReadAction(const std::string& id, const Tree& e,
                           std::string_view name) {
-  const std::string* v = Attr(e, name);
+  std::optional<std::string_view> v = Attr(e, name);
   if (!v) return Action::kUnspecified;
   auto action = ParseAction(*v);
   if (!action) {
@@ -211,7 +212,7 @@ Status ImportOrder(ImportContext& ctx, const Tree& e, Configuration* c) {
   o.then = AttrOr(e, "then");
   PL_ASSIGN_OR_RETURN(o.first_action, ReadAction(o.id, e, "first-action"));
   PL_ASSIGN_OR_RETURN(o.then_action, ReadAction(o.id, e, "then-action"));
-  if (const std::string* kind = Attr(e, "kind")) {
+  if (std::optional<std::string_view> kind = Attr(e, "kind")) {
     o.kind = ParseOrderKind(*kind);
     if (!o.kind) {
       return Status::Syntax("Pacemaker XML: order " + o.id +
@@ -223,10 +224,10 @@ Status ImportOrder(ImportContext& ctx, const Tree& e, Configuration* c) {
                ": both kind and score given; kind wins, as "
                "in Pacemaker");
     }
-  } else if (const std::string* score = Attr(e, "score")) {
-    PL_ASSIGN_OR_RETURN(o.score, ReadScore("order", o.id, *score));
+  } else if (std::optional<std::string_view> score = Attr(e, "score")) {
+    PL_ASSIGN_OR_RETURN(o.score, ReadScore("order", o.id, std::string(*score)));
   }
-  if (const std::string* sym = Attr(e, "symmetrical")) {
+  if (std::optional<std::string_view> sym = Attr(e, "symmetrical")) {
     bool b = true;
     if (!ParseBool(*sym, &b)) {
       return Status::Syntax("Pacemaker XML: order " + o.id + ": symmetrical=" +
@@ -253,7 +254,8 @@ Status ImportConstraints(ImportContext& ctx, const Tree& constraints,
       PL_RETURN_IF_ERROR(ImportOrder(ctx, *e, config));
     } else {
       return Status::Invalid("Pacemaker XML: " + Describe(key, *e) + ": " +
-                             key + " constraints are not supported");
+                             std::string(key) +
+                             " constraints are not supported");
     }
   }
   return Status::Ok();

@@ -12,7 +12,9 @@
 // Pacemaker 2.x records them); "rsc:N" from older CIBs is mapped to it.
 // Globally unique clone instances keep "rsc:N".
 #include <algorithm>
+#include <unordered_map>
 
+#include "cib/config_index.h"
 #include "cib/pacemaker_xml_internal.h"
 #include "common/strings.h"
 
@@ -20,7 +22,7 @@ namespace paceline::cib::pacemaker {
 
 namespace {
 
-bool IsTrue(const std::string* v) {
+bool IsTrue(std::optional<std::string_view> v) {
   if (!v) return false;
   bool b = false;
   if (ParseBool(*v, &b)) return b;
@@ -29,7 +31,7 @@ bool IsTrue(const std::string* v) {
   return ParseInt64(*v, &t) && t > 0;
 }
 
-bool IsCrmdOnline(const std::string* v) {
+bool IsCrmdOnline(std::optional<std::string_view> v) {
   if (!v) return false;
   long long t = 0;
   return IEquals(*v, "online") || (ParseInt64(*v, &t) && t > 0);
@@ -44,7 +46,7 @@ bool IsSet(const Attributes& attrs, std::string_view name) {
 }
 
 struct Membership {
-  const std::string* in_ccm;
+  std::optional<std::string_view> in_ccm;
   bool in_cluster;
   bool crmd_online;
   std::string join;
@@ -122,7 +124,7 @@ struct Op {
 
 int IntAttr(const Tree& e, std::string_view name, int fallback) {
   long long v = 0;
-  const std::string* s = Attr(e, name);
+  std::optional<std::string_view> s = Attr(e, name);
   return s && ParseInt64(*s, &v) ? int(v) : fallback;
 }
 
@@ -238,22 +240,22 @@ WallTime FromEpoch(long long seconds) {
 }
 
 struct NodeCtx {
-  const Configuration* config;
+  const ConfigIndex* config;
   ImportContext* ctx;
   const std::string* node;
   ClusterStatus* status;
 };
 
 // The id a resource's history is kept under in our status.
-std::string StatusId(const Configuration& config, const std::string& lrm_id) {
-  if (config.FindResource(lrm_id)) return lrm_id;
+std::string StatusId(const ConfigIndex& config, const std::string& lrm_id) {
+  if (config.Find(lrm_id)) return lrm_id;
   size_t colon = lrm_id.rfind(':');
   if (colon == std::string::npos || colon == 0 ||
       lrm_id.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
     return lrm_id;
   }
   std::string base = lrm_id.substr(0, colon);
-  if (!config.FindResource(base)) return lrm_id;
+  if (!config.Find(base)) return lrm_id;
   CloneInfo ci = CloneOfPrimitive(config, base);
   return ci.clone && ci.unique ? lrm_id : base;
 }
@@ -315,8 +317,14 @@ std::optional<History> Replay(NodeCtx& n, const std::string& id,
 }
 
 void ImportLrm(NodeCtx& n, const Tree& node_state, NodeStatus* ns) {
-  auto lrm = node_state.get_child_optional("lrm.lrm_resources");
+  const Tree* lrm = node_state.Child("lrm");
+  if (lrm) lrm = lrm->Child("lrm_resources");
   if (!lrm) return;
+  // Where each id is in ns->resources (a node may run thousands).
+  std::unordered_map<std::string, size_t> where;
+  for (size_t i = 0; i < ns->resources.size(); ++i) {
+    where.emplace(ns->resources[i].id, i);
+  }
   for (const auto& [key, e] : *lrm) {
     if (key != "lrm_resource") continue;
     std::string lrm_id = AttrOr(e, "id");
@@ -327,7 +335,9 @@ void ImportLrm(NodeCtx& n, const Tree& node_state, NodeStatus* ns) {
     if (role == Role::kStarted && CloneOfPrimitive(*n.config, id).promotable) {
       role = Role::kUnpromoted;
     }
-    if (ResourceState* existing = ns->Find(id)) {
+    auto [it, added] = where.emplace(id, ns->resources.size());
+    if (!added) {
+      ResourceState* existing = &ns->resources[it->second];
       n.ctx->Note("status: " + lrm_id + " on " + *n.node + " merged into " +
                   id + " (anonymous clone instances are not numbered)");
       if (Rank(role) > Rank(existing->role)) existing->role = role;
@@ -390,6 +400,7 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
                     Document* doc) {
   const Configuration& config = doc->config;
   bool fencing = OptionTrue(config, "stonith-enabled");
+  ConfigIndex index(config);
   ClusterStatus& out = doc->status;
   for (const auto& [key, e] : status) {
     if (key != "node_state") continue;
@@ -403,7 +414,7 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
     if (out.FindNode(node->name)) continue;
     NodeStatus ns;
     ns.name = node->name;
-    if (auto attrs = e.get_child_optional("transient_attributes")) {
+    if (const Tree* attrs = e.Child("transient_attributes")) {
       for (const auto& [k, set] : *attrs) {
         if (k != "instance_attributes") continue;
         PL_RETURN_IF_ERROR(
@@ -411,7 +422,7 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
       }
     }
     ns.state = DecideState(e, ns.attributes, fencing, ctx, ns.name);
-    NodeCtx n{&config, &ctx, &ns.name, &out};
+    NodeCtx n{&index, &ctx, &ns.name, &out};
     ImportLrm(n, e, &ns);
     ImportFailCounts(n, &ns);
     out.nodes.push_back(std::move(ns));
@@ -428,7 +439,7 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
       out.nodes.push_back(std::move(ns));
     }
   }
-  if (const std::string* dc = Attr(cib, "dc-uuid")) {
+  if (std::optional<std::string_view> dc = Attr(cib, "dc-uuid")) {
     for (const auto& node : config.nodes) {
       if (NodeXmlId(node) == *dc) out.dc = node.name;
     }
@@ -436,7 +447,10 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
   return Status::Ok();
 }
 
-CloneInfo CloneOfPrimitive(const Configuration& config, std::string_view id) {
+namespace {
+
+template <typename Config>
+CloneInfo CloneOf(const Config& config, std::string_view id) {
   CloneInfo info;
   const Resource* parent = config.ParentOf(id);
   if (parent && parent->IsGroup()) parent = config.ParentOf(parent->id);
@@ -447,6 +461,15 @@ CloneInfo CloneOfPrimitive(const Configuration& config, std::string_view id) {
   const std::string* v = parent->meta.Get("globally-unique");
   info.unique = v && ParseBool(*v, &b) && b;
   return info;
+}
+
+}  // namespace
+
+CloneInfo CloneOfPrimitive(const Configuration& config, std::string_view id) {
+  return CloneOf(config, id);
+}
+CloneInfo CloneOfPrimitive(const ConfigIndex& config, std::string_view id) {
+  return CloneOf(config, id);
 }
 
 std::string NodeXmlId(const Node& node) {

@@ -1,26 +1,32 @@
 // Internals shared by the Pacemaker XML import and export files
 // (pacemaker_xml_import*.cc, pacemaker_xml_export*.cc). Not a public API.
 //
-// The import walks a Boost.PropertyTree of the CIB; attributes live under
-// the "<xmlattr>" child, elements keep document order. The export writes
-// text directly through XmlWriter, with deterministic ids in crmsh's style.
+// The import walks the CIB's element tree (cib/xml_reader.h: elements in
+// document order, attribute values as views into the text). The export
+// writes text directly through XmlWriter, with deterministic ids in crmsh's
+// style.
 #pragma once
 
-#include <boost/property_tree/ptree.hpp>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cib/config_index.h"
 #include "cib/model.h"
+#include "cib/xml_reader.h"
 #include "common/status.h"
 
 namespace paceline::cib::pacemaker {
 
-using Tree = boost::property_tree::ptree;
+using Tree = xml::Element;
 
-// The value of attribute `name` of element `e`, or nullptr.
-const std::string* Attr(const Tree& e, std::string_view name);
+// The value of attribute `name` of element `e`, if present.
+inline std::optional<std::string_view> Attr(const Tree& e,
+                                            std::string_view name) {
+  return e.Attr(name);
+}
 std::string AttrOr(const Tree& e, std::string_view name,
                    std::string fallback = "");
 // "<tag id=ID>" for messages: names the element the way the admin finds it.
@@ -56,6 +62,8 @@ struct CloneInfo {
   bool promotable = false;
 };
 CloneInfo CloneOfPrimitive(const Configuration& config, std::string_view id);
+// The same through an index, for many lookups.
+CloneInfo CloneOfPrimitive(const ConfigIndex& config, std::string_view id);
 
 // ---- Export.
 

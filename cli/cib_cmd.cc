@@ -1,4 +1,9 @@
 // paceline cib import|export: option parsing, file I/O, and the store.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
@@ -145,16 +150,57 @@ int Export(const Request& r, const std::string& path, std::ostream& out,
 
 }  // namespace
 
+namespace {
+
+// A read-only view of a whole file: mapped when it is a regular file (a
+// CIB can be tens of MB; no copy), else read as a stream (a pipe).
+class FileText {
+ public:
+  Status Open(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      return Status::Io("cannot read " + path + ": " + std::strerror(errno));
+    }
+    struct stat st {};
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = mmap(nullptr, size_t(st.st_size), PROT_READ,
+                     MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        map_ = p;
+        size_ = size_t(st.st_size);
+        ::close(fd);
+        return Status::Ok();
+      }
+    }
+    ::close(fd);
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream stream;
+    stream << in.rdbuf();
+    if (!in || in.bad()) return Status::Io("cannot read " + path);
+    copy_ = std::move(stream).str();
+    return Status::Ok();
+  }
+  ~FileText() {
+    if (map_) munmap(map_, size_);
+  }
+  std::string_view text() const {
+    return map_ ? std::string_view(static_cast<const char*>(map_), size_)
+                : std::string_view(copy_);
+  }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  std::string copy_;
+};
+
+}  // namespace
+
 Result<cib::Document> ReadPacemakerXmlFile(const std::string& path,
                                            std::vector<std::string>* notes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::Io("cannot read " + path + ": " + std::strerror(errno));
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return Status::Io("cannot read " + path);
-  auto imported = cib::ImportPacemakerXml(text.str());
+  FileText file;
+  PL_RETURN_IF_ERROR(file.Open(path));
+  auto imported = cib::ImportPacemakerXml(file.text());
   if (!imported.ok()) return imported.status().WithContext(path);
   notes->insert(notes->end(), imported->notes.begin(), imported->notes.end());
   return std::move(imported->doc);

@@ -48,7 +48,7 @@ po::options_description Describe(Request& r) {
       "fail", po::value(&r.fail)->value_name("RSC:ACTION:NODE"),
       "record a failed operation first (repeatable)")(
       "quorum", po::value(&r.quorum)->value_name("true|false"),
-      "whether the partition has quorum (default true)")(
+      "whether the partition has quorum (default: as the CIB records)")(
       "scores", po::bool_switch(&r.scores),
       "print every score term and its source")(
       "dot", po::value(&r.dot)->value_name("FILE"),
@@ -262,6 +262,9 @@ Result<Outcome> Simulate(const cib::Document& doc, const Request& r,
   o.before = doc.status;
   o.snapshot.config = doc.config;
   o.snapshot.status = doc.status;
+  // The quorum the file recorded (Pacemaker's have-quorum), unless the
+  // what-if sets it.
+  o.snapshot.quorate = doc.status.quorate;
   for (const auto& n : r.node_down) {
     PL_RETURN_IF_ERROR(SetNodeState(o.snapshot, n, false, o.modifications));
   }
@@ -393,7 +396,7 @@ int RunSimulate(const std::vector<std::string>& args,
     return 0;
   }
   auto outcome = r.pacemaker_xml.empty() ? RunOnFile(r, env)
-                                          : RunOnPacemakerXml(r, env, err);
+                                         : RunOnPacemakerXml(r, env, err);
   if (!outcome.ok()) return Fail(err, outcome.status());
   const Outcome& o = *outcome;
   for (const auto& note : o.graph.notes) err << "WARNING: " << note << "\n";

@@ -196,5 +196,80 @@ TEST(PacemakerXmlRoundTrip, CrmSimulateSeesTheSameClusterInOurExport) {
   }
 }
 
+// A promotable clone built in code (the field without the meta entry) is
+// still promotable in Pacemaker's eyes: meta promotable=true, or <master>
+// for a schema before pacemaker-3.0.
+Document PromotableWithoutMeta() {
+  Document d;
+  d.config.nodes.push_back(Node{.name = "n1", .id = 1});
+  Resource p;
+  p.id = "p";
+  p.agent = *ParseAgentSpec("ocf:pacemaker:Stateful");
+  Resource c;
+  c.id = "c";
+  c.kind = ResourceKind::kClone;
+  c.children = {"p"};
+  c.promotable = true;
+  c.meta.Set("clone-max", "2");
+  d.config.resources = {p, c};
+  return d;
+}
+
+TEST(PacemakerXmlRoundTrip, PromotableFieldIsExportedWithoutMetaEntry) {
+  Document d = PromotableWithoutMeta();
+  std::string xml = ExportPacemakerXml(d);
+  EXPECT_NE(xml.find("<clone id=\"c\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("name=\"promotable\" value=\"true\""), std::string::npos)
+      << xml;
+  auto back = ImportPacemakerXml(xml);
+  ASSERT_TRUE(back.ok()) << back.status().message() << "\n" << xml;
+  const Resource* c = back->doc.config.FindResource("c");
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->promotable);
+  EXPECT_FALSE(c->ms_syntax);
+  EXPECT_EQ(*c->meta.Get("clone-max"), "2");
+
+  // The other way round: the field says not promotable, the meta says so.
+  d.config.resources[1].promotable = false;
+  d.config.resources[1].meta.Set("promotable", "true");
+  back = ImportPacemakerXml(ExportPacemakerXml(d));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_FALSE(back->doc.config.FindResource("c")->promotable);
+}
+
+TEST(PacemakerXmlRoundTrip, PromotableCloneIsAMasterForOldSchemas) {
+  Document d = PromotableWithoutMeta();
+  std::string xml =
+      ExportPacemakerXml(d, ExportOptions{.schema = "pacemaker-2.10"});
+  EXPECT_NE(xml.find("<master id=\"c\">"), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("promotable"), std::string::npos) << xml;
+  auto back = ImportPacemakerXml(xml);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  const Resource* c = back->doc.config.FindResource("c");
+  ASSERT_NE(c, nullptr);
+  EXPECT_TRUE(c->promotable);
+  EXPECT_TRUE(c->ms_syntax);
+  // pacemaker-3.x and later keep the clone.
+  for (const char* schema : {"pacemaker-3.0", "pacemaker-10.0"}) {
+    xml = ExportPacemakerXml(d, ExportOptions{.schema = schema});
+    EXPECT_NE(xml.find("<clone id=\"c\">"), std::string::npos) << schema;
+  }
+}
+
+TEST(PacemakerXmlRoundTrip, QuorumComesBack) {
+  Document d = PromotableWithoutMeta();
+  d.config.resources[1].meta.Set("promotable", "true");
+  for (bool quorate : {true, false}) {
+    d.status.quorate = quorate;
+    std::string xml = ExportPacemakerXml(d);
+    EXPECT_NE(xml.find(quorate ? "have-quorum=\"1\"" : "have-quorum=\"0\""),
+              std::string::npos);
+    auto back = ImportPacemakerXml(xml);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->doc.status.quorate, quorate);
+    EXPECT_TRUE(back->doc == d) << xml;
+  }
+}
+
 }  // namespace
 }  // namespace paceline::cib

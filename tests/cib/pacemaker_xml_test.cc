@@ -174,6 +174,52 @@ TEST(PacemakerXmlImport, MasterElementAndLegacyProperties) {
   EXPECT_FALSE(r->notes.empty());
 }
 
+TEST(PacemakerXmlImport, IdRefsAreFollowed) {
+  auto r = ImportPacemakerXml(
+      Wrap("<primitive id=\"a\" class=\"ocf\" provider=\"heartbeat\" "
+           "type=\"Dummy\"><meta_attributes id=\"shared\"><nvpair id=\"s1\" "
+           "name=\"resource-stickiness\" value=\"7\"/></meta_attributes>"
+           "</primitive><primitive id=\"b\" class=\"ocf\" "
+           "provider=\"heartbeat\" type=\"Dummy\"><meta_attributes "
+           "id-ref=\"shared\"/></primitive>",
+           ""));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(*r->doc.config.FindResource("b")->meta.Get("resource-stickiness"),
+            "7");
+  r = ImportPacemakerXml(
+      Wrap("<primitive id=\"b\" class=\"ocf\" provider=\"heartbeat\" "
+           "type=\"Dummy\"><meta_attributes id-ref=\"nosuch\"/></primitive>",
+           ""));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("nosuch"), std::string::npos);
+}
+
+TEST(PacemakerXmlImport, HaveQuorumIsTheStatusQuorum) {
+  auto with = [](const std::string& attr) {
+    return ImportPacemakerXml("<cib epoch=\"1\"" + attr +
+                              "><configuration><crm_config/><nodes/>"
+                              "<resources/><constraints/></configuration>"
+                              "</cib>");
+  };
+  auto r = with(" have-quorum=\"0\"");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->doc.status.quorate);
+  r = with(" have-quorum=\"true\"");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->doc.status.quorate);
+  EXPECT_TRUE(r->doc.status.empty());
+  r = with("");  // Pacemaker would assume no quorum: we keep ours and say so
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->doc.status.quorate);
+  ASSERT_FALSE(r->notes.empty());
+  EXPECT_NE(r->notes.back().find("have-quorum"), std::string::npos);
+  r = with(" have-quorum=\"maybe\"");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kSyntax);
+  EXPECT_NE(r.status().message().find("have-quorum='maybe'"), std::string::npos)
+      << r.status().message();
+}
+
 TEST(PacemakerXmlImport, MalformedXmlIsASyntaxError) {
   auto r = ImportPacemakerXml("<cib><configuration>");
   ASSERT_FALSE(r.ok());

@@ -88,6 +88,48 @@ TEST_F(CibCmdTest, ImportWritesTheFileAndSimulateReadsXmlDirectly) {
   EXPECT_NE(r.err.find("epoch set to 8"), std::string::npos) << r.err;
 }
 
+// <cib have-quorum>: simulate starts from the file's quorum (Pacemaker's
+// scheduler does), kept by `cib import`; --quorum still overrides it.
+TEST_F(CibCmdTest, SimulateHonoursTheFilesQuorum) {
+  auto cib_xml = [](const char* quorum) {
+    return std::string("<cib epoch=\"1\" have-quorum=\"") + quorum +
+           "\"><configuration><crm_config><cluster_property_set id=\"o\">"
+           "<nvpair id=\"o1\" name=\"stonith-enabled\" value=\"false\"/>"
+           "</cluster_property_set></crm_config><nodes><node id=\"1\" "
+           "uname=\"n1\"/></nodes><resources><primitive id=\"d\" "
+           "class=\"ocf\" provider=\"heartbeat\" type=\"Dummy\"/>"
+           "</resources><constraints/></configuration><status><node_state "
+           "id=\"1\" uname=\"n1\" in_ccm=\"true\" crmd=\"online\" "
+           "join=\"member\" expected=\"member\"/></status></cib>";
+  };
+  std::string with = dir_.File("with.xml"), without = dir_.File("without.xml");
+  WriteFile(with, cib_xml("1"));
+  WriteFile(without, cib_xml("0"));
+  auto simulate = [](std::vector<std::string> args) {
+    args.insert(args.begin(), "simulate");
+    RunResult r = RunCommand("paceline", args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+  };
+  std::string quorate = simulate({"--pacemaker-xml", with});
+  EXPECT_NE(quorate.find("Start      d"), std::string::npos) << quorate;
+  std::string blocked = simulate({"--pacemaker-xml", without});
+  EXPECT_EQ(blocked.find("Start      d"), std::string::npos) << blocked;
+  std::string overridden =
+      simulate({"--pacemaker-xml", without, "--quorum=true"});
+  EXPECT_NE(overridden.find("Start      d"), std::string::npos) << overridden;
+  // Kept in the imported file.
+  std::string cib = dir_.File("noquorum.yaml");
+  RunResult r =
+      RunCommand("paceline", {"cib", "import", without, "--cib", cib});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(simulate({"--cib", cib, "--output-as=json"}),
+            simulate({"--pacemaker-xml", without, "--output-as=json"}));
+  RunResult exported = RunCommand("paceline", {"cib", "export", "--cib", cib});
+  EXPECT_NE(exported.out.find("have-quorum=\"0\""), std::string::npos)
+      << exported.out;
+}
+
 // crmsh 4.x's `configure show` rendering of lab-fresh.xml (tab-indented `\`
 // continuations, `property cib-bootstrap-options:`, a heartbeat agent by its
 // bare type, legacy role names) loads into the model the XML import gives.

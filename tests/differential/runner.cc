@@ -58,18 +58,6 @@ std::string FirstLines(const std::string& text, size_t n) {
   return out;
 }
 
-// The have-quorum attribute of the <cib> element: Pacemaker reads quorum
-// from the CIB, Paceline from its membership, so `paceline simulate` is told
-// explicitly (--quorum) what crm_simulate reads from the file.
-bool HasQuorum(const std::string& xml) {
-  size_t cib = xml.find("<cib");
-  size_t end = xml.find('>', cib);
-  if (cib == std::string::npos || end == std::string::npos) return true;
-  std::string tag = xml.substr(cib, end - cib);
-  return tag.find("have-quorum=\"0\"") == std::string::npos &&
-         tag.find("have-quorum=\"false\"") == std::string::npos;
-}
-
 }  // namespace
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_s) {
@@ -151,10 +139,10 @@ Verdict Runner::RunFile(const std::string& path) const {
                FirstLines(pm.err, 3);
     return v;
   }
-  std::string quorum = HasQuorum(ReadAll(path)) ? "true" : "false";
-  ProcessResult pl = RunProcess({paceline_bin, "simulate", "--pacemaker-xml",
-                                 path, "--quorum", quorum, "--output-as=json"},
-                                timeout_s);
+  // Both read the partition's quorum from the file (<cib have-quorum>).
+  ProcessResult pl = RunProcess(
+      {paceline_bin, "simulate", "--pacemaker-xml", path, "--output-as=json"},
+      timeout_s);
   auto paceline = ParsePacelineSimulate(pl.out);
   if (pl.exit_code != 0 || !paceline.ok()) {
     v.kind = Verdict::kPacelineFailed;

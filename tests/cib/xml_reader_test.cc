@@ -1,0 +1,154 @@
+// cib/xml_reader.h: the CIB's XML subset, what it decodes, what it skips,
+// and the line and column of every way input can be malformed.
+#include "cib/xml_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace paceline::cib::xml {
+namespace {
+
+std::string Value(const Element& e, std::string_view name) {
+  std::optional<std::string_view> v = e.Attr(name);
+  return v ? std::string(*v) : "<none>";
+}
+
+TEST(XmlReader, ElementsAttributesAndOrder) {
+  std::string text =
+      "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<!-- a CIB -->\n"
+      "<cib epoch=\"3\" have-quorum='1'>\n"
+      "  <configuration>\n"
+      "    <nodes/>\n"
+      "    <resources><primitive id=\"a\"/><group id=\"g\"/>"
+      "<primitive id=\"b\" class = \"ocf\" /></resources>\n"
+      "  </configuration>\n"
+      "  <status>text is skipped <![CDATA[ <not-an-element/> ]]> <?pi x?>"
+      "<!-- c --></status>\n"
+      "</cib>\n<!-- trailing -->\n";
+  auto doc = Parse(text);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  const Element& cib = doc->root();
+  EXPECT_EQ(cib.tag(), "cib");
+  EXPECT_EQ(Value(cib, "epoch"), "3");
+  EXPECT_EQ(Value(cib, "have-quorum"), "1");
+  EXPECT_EQ(Value(cib, "num_updates"), "<none>");
+  ASSERT_EQ(cib.attribute_count(), 2u);
+  EXPECT_EQ(cib.attribute(1).name, "have-quorum");
+  EXPECT_EQ(cib.attribute(1).value, "1");
+  const Element* conf = cib.Child("configuration");
+  ASSERT_NE(conf, nullptr);
+  EXPECT_EQ(conf->Child("nodes")->tag(), "nodes");
+  EXPECT_TRUE(conf->Child("nodes")->empty());
+  EXPECT_FALSE(conf->empty());
+  EXPECT_EQ(conf->Child("constraints"), nullptr);
+  std::vector<std::string> seen;
+  for (const auto& [tag, child] : *conf->Child("resources")) {
+    seen.push_back(std::string(tag) + ":" + Value(child, "id"));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"primitive:a", "group:g",
+                                            "primitive:b"}));
+  EXPECT_EQ(Value(*conf->Child("resources")->Child("group"), "id"), "g");
+  const Element* status = cib.Child("status");
+  ASSERT_NE(status, nullptr);
+  EXPECT_TRUE(status->empty());  // text, CDATA, comments are not children
+}
+
+TEST(XmlReader, ReferencesAndNormalization) {
+  auto doc = Parse(
+      "<a v=\"&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x20AC;&#10;\" "
+      "w='tab\there\r\nnext\nline' x=\"&#x1F600;\" y=\"\"/>");
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_EQ(Value(doc->root(), "v"), "<>&\"'AB\xE2\x82\xAC\n");
+  EXPECT_EQ(Value(doc->root(), "w"), "tab here next line");
+  EXPECT_EQ(Value(doc->root(), "x"), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(Value(doc->root(), "y"), "");
+  // Decoded values of several elements share one arena; each keeps its own.
+  auto many =
+      Parse("<r><a v='1&amp;'/><b v='&lt;2' w='x'/><c v='3&#10;'/></r>");
+  ASSERT_TRUE(many.ok()) << many.status().message();
+  const Element& r = many->root();
+  EXPECT_EQ(Value(*r.Child("a"), "v"), "1&");
+  EXPECT_EQ(Value(*r.Child("b"), "v"), "<2");
+  EXPECT_EQ(Value(*r.Child("b"), "w"), "x");
+  EXPECT_EQ(Value(*r.Child("c"), "v"), "3\n");
+}
+
+TEST(XmlReader, DocumentStaysValidWhenMoved) {
+  std::string text = "<a><b x=\"&amp;1\" y=\"plain\"/><c/></a>";
+  auto parsed = Parse(text);
+  ASSERT_TRUE(parsed.ok());
+  std::vector<Document> docs;
+  docs.push_back(std::move(*parsed));
+  const Element& a = docs[0].root();
+  EXPECT_EQ(Value(*a.Child("b"), "x"), "&1");
+  EXPECT_EQ(Value(*a.Child("b"), "y"), "plain");
+  EXPECT_NE(a.Child("c"), nullptr);
+}
+
+struct Bad {
+  std::string text;
+  std::string where;  // "line L, column C"
+  std::string what;
+};
+
+TEST(XmlReader, MalformedInputNamesLineAndColumn) {
+  const Bad kCases[] = {
+      {"", "line 1, column 1", "no root element"},
+      {"  \n", "line 2, column 1", "no root element"},
+      {"hello", "line 1, column 1", "text outside the root element"},
+      {"<a>", "line 1, column 1", "<a> is never closed"},
+      {"<a>\n  <b>\n</a>", "line 3, column 1", "expected </b>, found </a>"},
+      {"<a></b>", "line 1, column 4", "expected </a>, found </b>"},
+      {"<a></a", "line 1, column 7", "expected '>' to close </a>"},
+      {"<a/><b/>", "line 1, column 5", "content after the root element"},
+      {"<1a/>", "line 1, column 2", "expected an element name"},
+      {"<a\n  b='1' b='2'/>", "line 2, column 9", "duplicate attribute b"},
+      {"<a b=1/>", "line 1, column 6", "expected a quoted value for b"},
+      {"<a b/>", "line 1, column 5", "expected '=' after b"},
+      {"<a b='x/>", "line 1, column 6", "the value of b is not terminated"},
+      {"<a b='1'c='2'/>", "line 1, column 9", "expected a blank"},
+      {"<a b='1'", "line 1, column 1", "<a> is not terminated"},
+      {"<a b='x<y'/>", "line 1, column 8", "'<' in an attribute value"},
+      {"<a b='&foo;'/>", "line 1, column 7", "unknown entity &foo;"},
+      {"<a b='&#0;'/>", "line 1, column 7", "bad character reference &#0;"},
+      {"<a b='&#xD800;'/>", "line 1, column 7", "bad character reference"},
+      {"<a b='&#x110000;'/>", "line 1, column 7", "bad character reference"},
+      {"<a b='&#12a;'/>", "line 1, column 7", "bad character reference"},
+      {"<a b='AT&T'/>", "line 1, column 9", "'&' that does not start"},
+      {"<a>\n x & y</a>", "line 2, column 4", "'&' that does not start"},
+      {"<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>", "line 1, column 1",
+       "a DOCTYPE (DTD) is not supported"},
+      {"<a><!DOCTYPE b></a>", "line 1, column 4", "unexpected '<!'"},
+      {"<a><!-- open</a>", "line 1, column 4", "unterminated comment"},
+      {"<a><![CDATA[ x</a>", "line 1, column 4", "unterminated CDATA"},
+      {"<?xml version='1.0'", "line 1, column 1",
+       "unterminated processing instruction"},
+      {"<a/ >", "line 1, column 3", "expected '/>'"},
+  };
+  for (const Bad& c : kCases) {
+    auto r = Parse(c.text);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_EQ(r.status().code(), StatusCode::kSyntax) << c.text;
+    const std::string& m = r.status().message();
+    EXPECT_EQ(m.rfind(c.where + ": ", 0), 0u) << c.text << " -> " << m;
+    EXPECT_NE(m.find(c.what), std::string::npos) << c.text << " -> " << m;
+  }
+}
+
+TEST(XmlReader, NestingIsBounded) {
+  std::string ok, deep;
+  for (int i = 0; i < kMaxDepth; ++i) ok += "<e>";
+  for (int i = 0; i < kMaxDepth; ++i) ok += "</e>";
+  EXPECT_TRUE(Parse(ok).ok());
+  for (int i = 0; i <= kMaxDepth; ++i) deep += "<e>";
+  auto r = Parse(deep);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("nested deeper than"), std::string::npos)
+      << r.status().message();
+}
+
+}  // namespace
+}  // namespace paceline::cib::xml
