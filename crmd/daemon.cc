@@ -130,11 +130,16 @@ class Daemon : public membership::ChannelHandler {
   void Run() { io_.run(); }
 
  private:
+  // Not yet graceful (moving resources away first is issue 7's): the
+  // network goes quiet, and the loop stops even though the executor still
+  // has timers and its SIGCHLD watch; the Executor's destructor then kills
+  // and reaps whatever agent is still running.
   void Stop() {
     node_->Stop();
     channel_->Stop();
     ipc_.Stop();
     signals_.cancel();
+    io_.stop();
   }
 
   membership::ConfigEpoch Epoch() const {
