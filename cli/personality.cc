@@ -10,8 +10,8 @@
 #include "cli/attribute_shim.h"
 #include "cli/cib.h"
 #include "cli/cluster.h"
-#include "cli/daemon.h"
 #include "cli/crm/shell.h"
+#include "cli/daemon.h"
 #include "cli/simulate.h"
 
 namespace paceline::cli {
@@ -108,8 +108,7 @@ int RunPaceline(int argc, char** argv) {
   if (command == "agent") return RunAgent(rest, std::cout, std::cerr);
   if (command == "cluster") return RunCluster(rest, std::cout, std::cerr);
   if (command == "daemon") {
-    return RunDaemonCommand(rest, ReadEnvironment().vars, std::cout,
-                            std::cerr);
+    return RunDaemonCommand(rest, ReadEnvironment().vars, std::cout, std::cerr);
   }
   if (command == "cib") {
     return RunCib(rest, ReadEnvironment(), std::cout, std::cerr);

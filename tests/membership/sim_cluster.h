@@ -1,8 +1,8 @@
 // SimCluster: several Membership state machines on a simulated network with
 // a fake clock, for deterministic tests of joins, deaths, restarts, loss,
 // partitions and stalls. Time advances in 1 ms steps; every node ticks at
-// the deadline its state machine asks for; datagrams take `latency` and are lost
-// with the configured probability; a paused node neither ticks nor reads,
+// the deadline its state machine asks for; datagrams take `latency` and are
+// lost with the configured probability; a paused node neither ticks nor reads,
 // and what was sent to it waits in its "socket" until it resumes.
 //
 // After every event it runs every node's CheckInvariants() and the global
