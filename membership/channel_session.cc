@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "membership/wire.h"
+
 namespace paceline::membership {
 namespace {
 
@@ -20,19 +22,6 @@ constexpr uint8_t kChannelVersion = 1;
 constexpr uint8_t kFrameMore = 1;   // a fragment; more of the message follows
 constexpr uint8_t kFrameFinal = 2;  // the last (or only) fragment
 constexpr size_t kGcmNonceSize = 12;
-
-void PutBe(uint8_t* p, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) {
-    p[i] = uint8_t(v & 0xff);
-    v >>= 8;
-  }
-}
-
-uint64_t GetBe(const uint8_t* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
-  return v;
-}
 
 std::array<uint8_t, kGcmNonceSize> CounterNonce(uint64_t counter) {
   std::array<uint8_t, kGcmNonceSize> nonce{};

@@ -10,24 +10,13 @@
 #include <cstring>
 #include <string>
 
+#include "membership/wire.h"
+
 namespace paceline::membership {
 namespace {
 
 constexpr uint8_t kMagic[4] = {'P', 'C', 'L', 'N'};
 constexpr size_t kNonceSize = 12;
-
-void PutBe(uint8_t* p, uint64_t v, int bytes) {
-  for (int i = bytes - 1; i >= 0; --i) {
-    p[i] = uint8_t(v & 0xff);
-    v >>= 8;
-  }
-}
-
-uint64_t GetBe(const uint8_t* p, int bytes) {
-  uint64_t v = 0;
-  for (int i = 0; i < bytes; ++i) v = (v << 8) | p[i];
-  return v;
-}
 
 void EncodeHeader(const Header& h, uint8_t* out) {
   std::memcpy(out, kMagic, 4);
