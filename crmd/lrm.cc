@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "agents/action_timeout.h"
 #include "cib/config_index.h"
 #include "common/strings.h"
 
@@ -122,8 +123,12 @@ void Lrm::ProbeAll(std::function<void()> done) {
     if (!r.IsPrimitive()) continue;
     for (const std::string& instance : InstancesOf(*config_, r)) {
       if (instances_.count(StateKey(config_, instance, r.id))) continue;
-      ExecSpec spec{instance, r.id, "monitor", 0, 20000, cib::Role::kUnknown,
-                    {}};
+      // A probe's timeout follows the same rule as the daemon's other
+      // actions (the recurring monitor's, op_defaults, 20 s).
+      auto timeout = agents::ChooseTimeout(r, config_->op_defaults, nullptr,
+                                           "monitor", cib::Millis(0));
+      long long ms = timeout.ok() ? timeout->timeout.count() : 20000;
+      ExecSpec spec{instance, r.id, "monitor", 0, ms, cib::Role::kUnknown, {}};
       ++*remaining;
       Execute(spec, [finish](ExecOutcome) { finish(); });
     }
