@@ -134,19 +134,36 @@ void Controller::OnView(uint64_t view, const std::vector<uint32_t>& members,
   dc_ = view != 0 ? dc : 0;
   quorate_ = quorate;
   members_ = members;
+  if (!pending_.empty() && dc_ != pending_dc_) {
+    auto old = names_.find(pending_dc_);
+    FailPending("the DC (" +
+                (old != names_.end() ? old->second : std::string("?")) +
+                ") changed before answering; check `crm status` and retry if "
+                "needed");
+  }
+  if (shutdown_ && pending_.empty() && dc_ != 0) Shutdown(std::move(shutdown_));
   if (!is_dc()) {
     if (was_dc) {
       runner_.reset();
       in_flight_.clear();
       reports_.clear();
+      cleanups_.clear();
+      settle_waiters_.clear();
+      shutdowns_.clear();
     }
     return;
   }
+  auto member = [&](uint32_t id) {
+    return std::find(members_.begin(), members_.end(), id) != members_.end();
+  };
   // Members that left: their resources are stopped (no fencing).
-  std::erase_if(reports_, [&](const auto& r) {
-    return std::find(members_.begin(), members_.end(), r.first) ==
-           members_.end();
-  });
+  std::erase_if(reports_, [&](const auto& r) { return !member(r.first); });
+  std::erase_if(shutdowns_, [&](const auto& s) { return !member(s.first); });
+  for (auto& [job, c] : std::map<uint64_t, CleanupJob>(cleanups_)) {
+    for (uint32_t n : c.waiting) {
+      if (!member(n)) CleanupAnswered(n, job);
+    }
+  }
   if (runner_)
     runner_->Abort("the membership changed (view " + std::to_string(view) +
                    ")");
@@ -197,8 +214,21 @@ void Controller::OnMessage(uint32_t from, const json::object& body) {
     shared_.failures = ParseFailures(body.if_contains("failures"));
   } else if (is_dc() && (type == "state" || type == "changed")) {
     TakeReport(from, body);
+    AnswerWhenIdle();
   } else if (is_dc() && type == "result") {
     HandleResult(from, body);
+  } else if (type == "request") {
+    HandleRequest(from, body);
+  } else if (type == "reply" && from == dc_) {
+    HandleReply(body);
+  } else if (type == "cleanup" && from == dc_) {
+    HandleCleanup(from, body);
+  } else if (is_dc() && type == "cleaned") {
+    TakeReport(from, body);
+    CleanupAnswered(from, uint64_t(Int(body, "job")));
+  } else if (type == "event" && from == dc_) {
+    const json::value* e = body.if_contains("event");
+    if (e && e->is_object() && event_sink_) event_sink_(e->as_object());
   }
 }
 
@@ -268,17 +298,31 @@ void Controller::TakeReport(uint32_t from, const json::object& body) {
 void Controller::HandleResult(uint32_t from, const json::object& body) {
   if (!is_dc()) return;
   TakeReport(from, body);  // the node's new state
+  // Members show progress too (crm status anywhere), at a bounded rate.
+  if (std::chrono::steady_clock::now() - shared_at_ >
+      std::chrono::milliseconds(200)) {
+    ShareStatus();
+  }
   if (!runner_ || uint64_t(Int(body, "transition")) != runner_->id()) return;
   int action = int(Int(body, "action"));
   if (in_flight_.erase(action) == 0) return;
   bool ok =
       body.contains("ok") && body.at("ok").is_bool() && body.at("ok").as_bool();
+  const policy::Action& a = runner_->graph().actions[action];
   if (!ok) {
-    log_.Info("transition {}: {} failed: rc {} ({})", runner_->id(),
-              runner_->graph().actions[action].Key(), Int(body, "rc"),
-              Str(body, "reason"));
+    log_.Info("transition {}: {} failed: rc {} ({})", runner_->id(), a.Key(),
+              Int(body, "rc"), Str(body, "reason"));
   }
+  Emit(json::object{{"event", ok ? "action_done" : "action_failed"},
+                    {"transition", runner_->id()},
+                    {"action", a.Key()},
+                    {"resource", a.resource},
+                    {"task", std::string(policy::TaskName(a.task))},
+                    {"node", a.node},
+                    {"rc", Int(body, "rc")},
+                    {"reason", Str(body, "reason")}});
   Finish(action, ok);
+  AnswerWhenIdle();
 }
 
 void Controller::Finish(int action, bool ok) {
@@ -290,6 +334,16 @@ void Controller::Finish(int action, bool ok) {
                                  : "complete",
               runner_->count(ActionState::kDone),
               runner_->count(ActionState::kFailed));
+    auto took = std::chrono::steady_clock::now() - transition_started_;
+    Emit(json::object{
+        {"event", "transition_finished"},
+        {"transition", runner_->id()},
+        {"aborted", runner_->aborted()},
+        {"reason", runner_->abort_reason()},
+        {"done", runner_->count(ActionState::kDone)},
+        {"failed", runner_->count(ActionState::kFailed)},
+        {"ms",
+         std::chrono::duration_cast<std::chrono::milliseconds>(took).count()}});
     runner_.reset();
     dirty_ = true;  // schedule again: confirm the cluster settled
     MaybeSchedule();
@@ -349,6 +403,12 @@ cib::ClusterStatus Controller::BuildStatus() const {
     if (const cib::NodeStatus* doc = cib_.doc().status.FindNode(n.name)) {
       ns.attributes = doc->attributes;
     }
+    for (const auto& [id, origin] : shutdowns_) {
+      auto name = names_.find(id);
+      if (name != names_.end() && name->second == n.name) {
+        ns.attributes.Set("shutdown", "1");
+      }
+    }
     for (const auto& [id, report] : reports_) {
       auto name = names_.find(id);
       if (name == names_.end() || name->second != n.name) continue;
@@ -367,6 +427,7 @@ cib::ClusterStatus Controller::Status() const {
 }
 
 void Controller::ShareStatus() {
+  shared_at_ = std::chrono::steady_clock::now();
   cib::ClusterStatus st = BuildStatus();
   json::array nodes;
   for (const cib::NodeStatus& n : st.nodes) {
@@ -401,10 +462,17 @@ void Controller::MaybeSchedule() {
   size_t work = std::count_if(
       graph->actions.begin(), graph->actions.end(),
       [](const policy::Action& a) { return !a.pseudo && a.runnable; });
-  if (work == 0) return;  // settled
+  if (work == 0) {  // settled
+    AnswerWhenIdle();
+    return;
+  }
   runner_ =
       std::make_unique<TransitionRunner>(++transition_id_, std::move(*graph));
+  transition_started_ = std::chrono::steady_clock::now();
   log_.Info("transition {}: {} actions", transition_id_, work);
+  Emit(json::object{{"event", "transition_started"},
+                    {"transition", transition_id_},
+                    {"actions", work}});
   Dispatch();
 }
 
@@ -434,6 +502,12 @@ void Controller::Dispatch() {
     }
     in_flight_[a->id] = node;
     log_.Info("transition {}: {}", runner_->id(), a->Key());
+    Emit(json::object{{"event", "action_started"},
+                      {"transition", runner_->id()},
+                      {"action", a->Key()},
+                      {"resource", a->resource},
+                      {"task", std::string(policy::TaskName(a->task))},
+                      {"node", a->node}});
     if (node == self_) {
       HandleExec(self_, exec);
     } else {

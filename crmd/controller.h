@@ -62,6 +62,25 @@ class Controller {
   // the configuration just reached every member).
   void Kick() { MaybeSchedule(); }
 
+  // Requests from this node's CLI that the DC carries out; `done` gets ""
+  // when done, else a one-line error. Never dropped: a DC that leaves
+  // before answering fails them (a shutdown is sent again to the next DC).
+  using Done = std::function<void(std::string error)>;
+  // `crm resource cleanup [RSC] [NODE]`: every member (or NODE) forgets the
+  // failures of RSC's primitives (all when "") and probes them again.
+  void Cleanup(const std::string& resource, const std::string& node, Done done);
+  // Answered once the DC has nothing left to do (`--wait`).
+  void WaitSettled(Done done);
+  // Graceful shutdown: the DC moves this node's resources away (or stops
+  // them) and answers when none is active here any more.
+  void Shutdown(Done done);
+  // Cluster events (actions, transitions, membership) for subscribers:
+  // every member gets the DC's.
+  void SetEventSink(std::function<void(boost::json::object)> sink) {
+    event_sink_ = std::move(sink);
+  }
+  void Emit(boost::json::object event);
+
   // The merged status as the DC last shared it (or this node's own view
   // of it before any), for `crm status`.
   cib::ClusterStatus Status() const;
@@ -87,6 +106,23 @@ class Controller {
   void Finish(int action, bool ok);
   void ShareStatus();
   cib::ClusterStatus BuildStatus() const;
+  // Requests (controller_requests.cc).
+  struct Origin {
+    uint32_t node = 0;
+    uint64_t req = 0;
+  };
+  void Submit(boost::json::object request, Done done);
+  void HandleRequest(uint32_t from, const boost::json::object& body);
+  void HandleReply(const boost::json::object& body);
+  void Reply(const Origin& origin, std::string error);
+  void StartCleanup(const Origin& origin, const std::string& resource,
+                    const std::string& node);
+  void HandleCleanup(uint32_t from, const boost::json::object& body);
+  void CleanupAnswered(uint32_t from, uint64_t job);
+  void FailPending(const std::string& why);
+  // DC: answers settle waiters and finished shutdowns when nothing runs.
+  void AnswerWhenIdle();
+  bool Active(uint32_t node) const;
 
   Lrm& lrm_;
   const CibReplica& cib_;
@@ -107,8 +143,26 @@ class Controller {
   std::unique_ptr<TransitionRunner> runner_;
   std::map<int, uint32_t> in_flight_;  // action id -> node id
   uint64_t transition_id_ = 0;
+  std::chrono::steady_clock::time_point transition_started_;
+  std::chrono::steady_clock::time_point shared_at_;
   bool dirty_ = false;
   int idle_schedules_ = 0;
+
+  // Requests this node sent to the DC (or is handling as the DC).
+  uint64_t next_req_ = 0;
+  std::map<uint64_t, Done> pending_;
+  uint32_t pending_dc_ = 0;  // the DC they were sent to
+  Done shutdown_;            // this node's own shutdown, until answered
+  // DC: requests being carried out.
+  struct CleanupJob {
+    Origin origin;
+    std::set<uint32_t> waiting;
+  };
+  std::map<uint64_t, CleanupJob> cleanups_;
+  uint64_t next_job_ = 0;
+  std::vector<Origin> settle_waiters_;
+  std::map<uint32_t, std::optional<Origin>> shutdowns_;  // answered: nullopt
+  std::function<void(boost::json::object)> event_sink_;
 
   std::function<void()> wake_;
   cib::ClusterStatus shared_;  // from the DC

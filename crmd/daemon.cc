@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -109,11 +111,7 @@ class Daemon : public membership::ChannelHandler {
       controller_->OnConfigChanged();
     });
     PL_RETURN_IF_ERROR(ipc_.Listen(options_.socket_path));
-    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
-      if (ec) return;
-      log_.Info("signal {}: shutting down", sig);
-      Stop();
-    });
+    WaitForSignal();
     node_->Start([this](const membership::View& v) { OnView(v); },
                  [this] {
                    log_.Info(
@@ -130,10 +128,66 @@ class Daemon : public membership::ChannelHandler {
   void Run() { io_.run(); }
 
  private:
-  // Not yet graceful (moving resources away first is issue 7's): the
-  // network goes quiet, and the loop stops even though the executor still
-  // has timers and its SIGCHLD watch; the Executor's destructor then kills
-  // and reaps whatever agent is still running.
+  // The first SIGTERM/SIGINT is a graceful shutdown: the DC moves this
+  // node's resources away (or stops them where they cannot go), then the
+  // daemon exits. A node with nothing active exits at once. A second
+  // signal exits at once, leaving whatever still runs to the others'
+  // recovery (as a crash would).
+  void WaitForSignal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (shutting_down_) {
+        log_.Info("signal {} again: exiting now", sig);
+        Stop();
+        return;
+      }
+      shutting_down_ = true;
+      bool active = false;
+      for (const auto& st : lrm_->States()) {
+        active = active || st.role != cib::Role::kStopped;
+      }
+      if (!active) {
+        log_.Info("signal {}: no active resources here, shutting down", sig);
+        Stop();
+        return;
+      }
+      log_.Info(
+          "signal {}: moving this node's resources away before shutting "
+          "down (signal again to exit at once)",
+          sig);
+      WaitForSignal();
+      controller_->Shutdown([this](std::string error) {
+        if (!error.empty()) {
+          log_.Info("shutdown blocked: {} (signal again to exit anyway)",
+                    error);
+          return;
+        }
+        log_.Info("no resources active here any more: shutting down");
+        // After this handler's Flush has handed the last messages over.
+        auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::seconds(1);
+        asio::post(io_, [this, deadline] { StopWhenSent(deadline); });
+      });
+      Flush();
+    });
+  }
+
+  // Stops once the last messages (the DC's final status, replies) left,
+  // or at the deadline.
+  void StopWhenSent(std::chrono::steady_clock::time_point deadline) {
+    if (channel_->Idle() || std::chrono::steady_clock::now() >= deadline) {
+      Stop();
+      return;
+    }
+    drain_.expires_after(std::chrono::milliseconds(5));
+    drain_.async_wait([this, deadline](const boost::system::error_code& ec) {
+      if (!ec) StopWhenSent(deadline);
+    });
+  }
+
+  // The network goes quiet, and the loop stops even though the executor
+  // still has timers and its SIGCHLD watch; the Executor's destructor then
+  // kills and reaps whatever agent is still running.
   void Stop() {
     node_->Stop();
     channel_->Stop();
@@ -184,6 +238,8 @@ class Daemon : public membership::ChannelHandler {
     controller_ = std::make_unique<Controller>(*lrm_, cib_, sync_,
                                                setup_.self.id, names, log_);
     controller_->SetWake([this] { Flush(); });
+    controller_->SetEventSink(
+        [this](json::object event) { ipc_.Publish(event); });
     return Status::Ok();
   }
 
@@ -329,7 +385,8 @@ class Daemon : public membership::ChannelHandler {
     }
     sync_.SetWriteBlocker(WriteBlocker());
     static const std::set<std::string_view> kControl = {
-        "probe", "exec", "status", "state", "changed", "result"};
+        "probe",   "exec",  "status",  "state",   "changed", "result",
+        "request", "reply", "cleanup", "cleaned", "event"};
     const json::value* type = v.as_object().if_contains("type");
     if (type && type->is_string() && kControl.count(type->as_string())) {
       controller_->OnMessage(peer, v.as_object());
@@ -370,6 +427,18 @@ class Daemon : public membership::ChannelHandler {
     }
     log_.Info("view {}: members [{}], DC {}, {}", v.id, names, NameOf(v.dc),
               v.quorate ? "quorate" : "NOT quorate");
+    json::array member_names;
+    for (const auto& m : v.members)
+      member_names.push_back(json::string(NameOf(m.id)));
+    ipc_.Publish(json::object{
+        {"event", "view"},
+        {"view", v.id},
+        {"members", std::move(member_names)},
+        {"dc", NameOf(v.dc)},
+        {"quorate", v.quorate},
+        {"at", std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count()}});
   }
 
   MembershipSnapshot Snapshot() const {
@@ -427,22 +496,76 @@ class Daemon : public membership::ChannelHandler {
       return;
     }
     if (op == "get_cib") {
-      respond(json::object{{"ok", true},
-                           {"cib", cib::SerializeDocument(cib_.doc())}});
+      const json::value* live = request.if_contains("live");
+      bool with_status = live && live->is_bool() && live->as_bool();
+      respond(json::object{
+          {"ok", true},
+          {"cib",
+           cib::SerializeDocument(with_status ? LiveDocument() : cib_.doc())}});
+      return;
+    }
+    if (op == "cleanup" || op == "wait") {
+      if (op == "cleanup" && !peer.root()) {
+        respond(json::object{{"ok", false},
+                             {"code", "denied"},
+                             {"error", "only root may clean up resources"}});
+        return;
+      }
+      auto answer = [respond, op = std::string(op)](std::string error) {
+        if (error.empty()) {
+          respond(json::object{{"ok", true}, {"op", op}});
+        } else {
+          respond(json::object{{"ok", false},
+                               {"op", op},
+                               {"code", "unavailable"},
+                               {"error", error}});
+        }
+      };
+      if (op == "wait") {
+        controller_->WaitSettled(answer);
+      } else {
+        auto field = [&](const char* key) {
+          const json::value* v = request.if_contains(key);
+          return v && v->is_string() ? std::string(v->as_string()) : "";
+        };
+        controller_->Cleanup(field("resource"), field("node"), answer);
+      }
+      Flush();
       return;
     }
     if (op == "cib_replace") {
       ReplaceCib(peer, request, std::move(respond));
       return;
     }
-    respond(json::object{
-        {"ok", false},
-        {"error", "the daemon does not handle \"" + std::string(op) +
-                      "\" yet (this build runs membership only)"}});
+    respond(
+        json::object{{"ok", false},
+                     {"error", "unknown request \"" + std::string(op) + "\""}});
+  }
+
+  // The configuration with the live status (what the controller knows of
+  // every node's resources and failures) in its status section, for the
+  // CLI's read-only commands (locate, explain, list).
+  cib::Document LiveDocument() const {
+    cib::Document doc = cib_.doc();
+    cib::ClusterStatus live = controller_->Status();
+    doc.status.dc = live.dc;
+    doc.status.failures = live.failures;
+    doc.status.quorate = node_->membership().view().quorate;
+    for (cib::NodeStatus& n : live.nodes) {
+      cib::NodeStatus* d = doc.status.FindNode(n.name);
+      if (d == nullptr) {
+        doc.status.nodes.push_back(std::move(n));
+        continue;
+      }
+      d->state = n.state;
+      d->resources = std::move(n.resources);
+    }
+    return doc;
   }
 
   Setup setup_;
   DaemonOptions options_;
+  bool shutting_down_ = false;
   Logger log_;
   CibReplica cib_;
   CibSync sync_;
@@ -452,6 +575,7 @@ class Daemon : public membership::ChannelHandler {
   std::map<uint64_t, Responder> writers_;  // CLI writes awaiting an answer
   asio::io_context io_;
   asio::signal_set signals_;
+  asio::steady_timer drain_{io_};
   IpcServer ipc_;
   std::unique_ptr<membership::UdpNode> node_;
   std::unique_ptr<membership::Channel> channel_;

@@ -84,11 +84,19 @@ class IpcServer::Connection
       Send(Error("request is not a JSON object with a string \"op\""));
       return;
     }
+    if (v.as_object().at("op").as_string() == "subscribe") {
+      subscribed_ = true;
+      Send(json::object{{"ok", true}, {"op", "subscribe"}});
+      return;
+    }
     auto self = shared_from_this();
     handler_(peer_, v.as_object(), [self](json::object response) {
       self->Send(std::move(response));
     });
   }
+
+ public:
+  bool subscribed() const { return subscribed_ && socket_.is_open(); }
 
   void Send(json::object response) {
     if (!socket_.is_open()) return;
@@ -123,6 +131,7 @@ class IpcServer::Connection
   asio::streambuf in_;
   std::deque<std::string> out_;
   Peer peer_;
+  bool subscribed_ = false;
 };
 
 IpcServer::IpcServer(asio::io_context& io, RequestHandler handler)
@@ -188,6 +197,14 @@ void IpcServer::Stop() {
   if (!path_.empty()) unlink(path_.c_str());
 }
 
+void IpcServer::Publish(const json::object& event) {
+  std::erase_if(connections_, [](const auto& w) { return w.expired(); });
+  for (auto& weak : connections_) {
+    auto c = weak.lock();
+    if (c && c->subscribed()) c->Send(event);
+  }
+}
+
 void IpcServer::Accept() {
   acceptor_->async_accept([this](const boost::system::error_code& ec,
                                  stream_protocol::socket socket) {
@@ -212,70 +229,98 @@ void IpcServer::AcceptLater() {
   });
 }
 
-Result<json::object> Request(const std::string& socket_path,
-                             const json::object& request,
-                             std::chrono::milliseconds timeout) {
-  auto unreachable = [&](const std::string& why) {
-    return Status::Unavailable("cannot reach the paceline daemon at " +
-                               socket_path + " (" + why + ")");
-  };
-  UniqueFd fd(ConnectUnix(socket_path));
-  if (fd.get() < 0) return unreachable(std::strerror(errno));
+Result<IpcClient> IpcClient::Connect(const std::string& socket_path) {
+  IpcClient c;
+  c.path_ = socket_path;
+  c.fd_ = UniqueFd(ConnectUnix(socket_path));
+  if (c.fd_.get() < 0) return c.Unreachable(std::strerror(errno));
+  return c;
+}
+
+Status IpcClient::Unreachable(const std::string& why) const {
+  return Status::Unavailable("cannot reach the paceline daemon at " + path_ +
+                             " (" + why + ")");
+}
+
+Status IpcClient::Send(const json::object& request) {
   std::string line = json::serialize(request) + "\n";
   for (size_t done = 0; done < line.size();) {
     ssize_t n =
-        send(fd.get(), line.data() + done, line.size() - done, MSG_NOSIGNAL);
+        send(fd_.get(), line.data() + done, line.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return unreachable(std::strerror(errno));
+    if (n <= 0) return Unreachable(std::strerror(errno));
     done += size_t(n);
   }
+  return Status::Ok();
+}
+
+Result<json::object> IpcClient::Next(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string in;
   char buf[65536];
-  while (in.find('\n') == std::string::npos) {
+  while (in_.find('\n') == std::string::npos) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      return Status::Unavailable("the paceline daemon at " + socket_path +
+      return Status::Unavailable("the paceline daemon at " + path_ +
                                  " did not answer within " +
                                  std::to_string(timeout.count()) + " ms");
     }
-    pollfd p{fd.get(), POLLIN, 0};
+    pollfd p{fd_.get(), POLLIN, 0};
     int r = poll(&p, 1, int(left.count()));
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return unreachable(std::strerror(errno));
+    if (r < 0) return Unreachable(std::strerror(errno));
     if (r == 0) continue;
-    ssize_t n = read(fd.get(), buf, sizeof buf);
+    ssize_t n = read(fd_.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      return Status::Unavailable("the paceline daemon at " + socket_path +
-                                 " closed the connection without answering");
+      return Status::Unavailable("the paceline daemon at " + path_ +
+                                 " closed the connection");
     }
-    in.append(buf, size_t(n));
-    if (in.size() > kMaxRequestBytes * 4) {
+    in_.append(buf, size_t(n));
+    if (in_.size() > kMaxRequestBytes * 4) {
       return Status::Corrupt("the daemon's answer is too large");
     }
   }
+  size_t nl = in_.find('\n');
   boost::system::error_code ec;
-  json::value v = json::parse(in.substr(0, in.find('\n')), ec);
+  json::value v = json::parse(std::string_view(in_).substr(0, nl), ec);
+  in_.erase(0, nl + 1);
   if (ec || !v.is_object()) {
     return Status::Corrupt("the daemon's answer is not a JSON object");
   }
-  json::object& o = v.as_object();
+  return std::move(v.as_object());
+}
+
+Status AnswerStatus(const json::object& o) {
   if (!o.contains("ok") || !o.at("ok").is_bool()) {
     return Status::Corrupt("the daemon's answer has no \"ok\"");
   }
-  if (!o.at("ok").as_bool()) {
-    const json::value* e = o.if_contains("error");
-    std::string message = e && e->is_string() ? std::string(e->as_string())
-                                              : "the daemon refused";
-    const json::value* code = o.if_contains("code");
-    std::string_view c = code && code->is_string() ? code->as_string() : "";
-    if (c == "conflict") return Status::Conflict(message);
-    if (c == "unavailable") return Status::Unavailable(message);
-    return Status::Invalid(message);
+  if (o.at("ok").as_bool()) return Status::Ok();
+  const json::value* e = o.if_contains("error");
+  std::string message =
+      e && e->is_string() ? std::string(e->as_string()) : "the daemon refused";
+  const json::value* code = o.if_contains("code");
+  std::string_view c = code && code->is_string() ? code->as_string() : "";
+  if (c == "conflict") return Status::Conflict(message);
+  if (c == "unavailable") return Status::Unavailable(message);
+  return Status::Invalid(message);
+}
+
+Result<json::object> Request(const std::string& socket_path,
+                             const json::object& request,
+                             std::chrono::milliseconds timeout) {
+  PL_ASSIGN_OR_RETURN(IpcClient client, IpcClient::Connect(socket_path));
+  PL_RETURN_IF_ERROR(client.Send(request));
+  auto answer = client.Next(timeout);
+  if (!answer.ok()) {
+    if (answer.status().message().ends_with("closed the connection")) {
+      return Status::Unavailable(answer.status().message() +
+                                 " without answering");
+    }
+    return answer.status();
   }
-  return std::move(o);
+  PL_RETURN_IF_ERROR(AnswerStatus(*answer));
+  return std::move(*answer);
 }
 
 }  // namespace paceline::crmd

@@ -7,6 +7,12 @@
 // answers pile up unread. The peer's credentials (SO_PEERCRED) travel with each
 // request: a non-root peer may only read.
 //
+// {"op": "subscribe"} turns a connection into an event feed as well: it is
+// answered {"ok": true, "op": "subscribe"} and then gets every Publish()ed
+// event line ({"event": ...}), interleaved with the answers to any further
+// requests on it. A subscriber that lets kMaxQueuedAnswers lines pile up
+// unread is disconnected.
+//
 // Runs on the daemon's io_context thread; the handler is called there.
 #pragma once
 
@@ -20,6 +26,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/unique_fd.h"
 
 namespace paceline::crmd {
 
@@ -47,6 +54,8 @@ class IpcServer {
   // 0600.
   Status Listen(const std::string& path);
   void Stop();
+  // Sends event to every subscribed connection.
+  void Publish(const boost::json::object& event);
 
  private:
   class Connection;
@@ -66,6 +75,29 @@ class IpcServer {
 // (reason)" when nobody listens. A refusal is the daemon's message, with
 // its "code": conflict -> kConflict, unavailable -> kUnavailable, else
 // kInvalid.
+// Client side of a conversation on one connection (event feeds, --wait):
+// requests out, lines in.
+class IpcClient {
+ public:
+  // kUnavailable "cannot reach the paceline daemon at PATH (reason)".
+  static Result<IpcClient> Connect(const std::string& socket_path);
+  Status Send(const boost::json::object& request);
+  // The next line; kUnavailable when the daemon closed the connection or
+  // nothing came within timeout.
+  Result<boost::json::object> Next(std::chrono::milliseconds timeout);
+  int fd() const { return fd_.get(); }
+
+ private:
+  Status Unreachable(const std::string& why) const;
+  UniqueFd fd_;
+  std::string in_;
+  std::string path_;
+};
+
+// An answer line as a Status: ok, or the daemon's message with its "code"
+// (conflict -> kConflict, unavailable -> kUnavailable, else kInvalid).
+Status AnswerStatus(const boost::json::object& answer);
+
 Result<boost::json::object> Request(const std::string& socket_path,
                                     const boost::json::object& request,
                                     std::chrono::milliseconds timeout);

@@ -123,14 +123,88 @@ void Lrm::ProbeAll(std::function<void()> done) {
     if (!r.IsPrimitive()) continue;
     for (const std::string& instance : InstancesOf(*config_, r)) {
       if (instances_.count(StateKey(config_, instance, r.id))) continue;
-      // A probe's timeout follows the same rule as the daemon's other
-      // actions (the recurring monitor's, op_defaults, 20 s).
-      auto timeout = agents::ChooseTimeout(r, config_->op_defaults, nullptr,
-                                           "monitor", cib::Millis(0));
-      long long ms = timeout.ok() ? timeout->timeout.count() : 20000;
-      ExecSpec spec{instance, r.id, "monitor", 0, ms, cib::Role::kUnknown, {}};
       ++*remaining;
-      Execute(spec, [finish](ExecOutcome) { finish(); });
+      Probe(r, instance, finish);
+    }
+  }
+  finish();
+}
+
+// One probe (a one-shot monitor). A probe's timeout follows the same rule
+// as the daemon's other actions (the recurring monitor's, op_defaults,
+// 20 s). An instance found active gets its recurring monitor: the
+// scheduler only adds monitors to the actions it schedules, and a resource
+// found running (after a restart of this daemon, or a cleanup) must be
+// watched all the same.
+void Lrm::Probe(const cib::Resource& r, const std::string& instance,
+                std::function<void()> done) {
+  auto timeout = agents::ChooseTimeout(r, config_->op_defaults, nullptr,
+                                       "monitor", cib::Millis(0));
+  long long ms = timeout.ok() ? timeout->timeout.count() : 20000;
+  ExecSpec spec{instance, r.id, "monitor", 0, ms, cib::Role::kUnknown, {}};
+  std::string id = r.id;
+  Execute(spec, [this, id, instance, done](ExecOutcome) {
+    if (const cib::Resource* p = Primitive(id)) EnsureMonitor(*p, instance);
+    done();
+  });
+}
+
+void Lrm::EnsureMonitor(const cib::Resource& r, const std::string& instance) {
+  auto it = instances_.find(StateKey(config_, instance, r.id));
+  if (it == instances_.end()) return;
+  Instance& inst = it->second;
+  cib::Role role = inst.state.role;
+  if (role == cib::Role::kStopped || inst.state.failed) {
+    StopMonitor(inst);
+    return;
+  }
+  if (inst.monitor != 0) return;
+  for (const cib::Operation& op : r.ops) {
+    if (op.name != "monitor") continue;
+    const std::string* iv = op.attrs.Get("interval");
+    auto interval =
+        iv ? cib::ParseInterval(*iv) : Result<cib::Millis>(cib::Millis(0));
+    if (!interval.ok() || interval->count() <= 0) continue;
+    cib::Role op_role = cib::Role::kUnknown;
+    if (const std::string* v = op.attrs.Get("role")) {
+      op_role = cib::ParseRole(*v).value_or(cib::Role::kUnknown);
+    }
+    bool fits =
+        op_role == cib::Role::kPromoted || op_role == cib::Role::kUnpromoted
+            ? op_role == role
+            : true;
+    if (!fits) continue;
+    auto timeout =
+        agents::ChooseTimeout(r, config_->op_defaults, nullptr, "monitor",
+                              *interval, cib::RoleName(role));
+    ExecSpec spec{instance,
+                  r.id,
+                  "monitor",
+                  interval->count(),
+                  timeout.ok() ? timeout->timeout.count() : 20000,
+                  role,
+                  {}};
+    Execute(spec, [](ExecOutcome) {});
+    return;
+  }
+}
+
+void Lrm::Reprobe(const std::set<std::string>& primitives,
+                  std::function<void()> done) {
+  auto remaining = std::make_shared<size_t>(1);
+  auto finish = [remaining, done] {
+    if (--*remaining == 0) done();
+  };
+  if (config_ != nullptr) {
+    for (const cib::Resource& r : config_->resources) {
+      if (!r.IsPrimitive()) continue;
+      if (!primitives.empty() && !primitives.count(r.id)) continue;
+      for (const std::string& instance : InstancesOf(*config_, r)) {
+        std::string key = StateKey(config_, instance, r.id);
+        Cleanup(key);
+        ++*remaining;
+        Probe(r, instance, finish);
+      }
     }
   }
   finish();

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,11 @@ class Lrm {
   std::vector<cib::FailedAction> Failures() const { return failures_; }
   // Clears fail counts and failures (crm resource cleanup); "" for all.
   void Cleanup(const std::string& instance);
+  // `crm resource cleanup`: forgets the failures of every instance of these
+  // primitives (all when empty) and probes them again; done() when every
+  // probe answered.
+  void Reprobe(const std::set<std::string>& primitives,
+               std::function<void()> done);
 
  private:
   struct Instance {
@@ -94,6 +100,9 @@ class Lrm {
   void Fail(const ExecSpec& spec, const agents::ActionResult& r);
   void StopMonitor(Instance& inst);
   void OnMonitor(const ExecSpec& spec, const agents::ActionResult& r);
+  void Probe(const cib::Resource& r, const std::string& instance,
+             std::function<void()> done);
+  void EnsureMonitor(const cib::Resource& r, const std::string& instance);
 
   ActionRunner& runner_;
   std::string node_;

@@ -358,6 +358,16 @@ bool Channel::Send(uint32_t peer, std::string_view bytes) {
   return true;
 }
 
+bool Channel::Idle() const {
+  for (const auto& [id, p] : peers_) {
+    if (!p.queue.empty()) return false;
+    if (p.session && !p.session->closed && p.session->write_pending) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void Channel::Write(const ConnPtr& conn) {
   if (conn->closed || conn->write_pending) return;
   conn->writing = conn->session->TakeOutput();

@@ -115,6 +115,9 @@ class Channel {
 
   // Closes everything; no callbacks, no reconnects. Final.
   void Stop();
+  // Nothing queued or being written to any peer (a graceful exit waits for
+  // this, bounded, so its last messages are not lost).
+  bool Idle() const;
 
   // The peer's incarnation while it is up.
   std::optional<uint64_t> PeerIncarnation(uint32_t peer) const;

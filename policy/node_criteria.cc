@@ -99,6 +99,7 @@ std::string Unavailability(const NodeInfo& n) {
   if (n.unclean) return "node " + n.name + " is unclean";
   if (!n.online) return "node " + n.name + " is offline";
   if (n.standby) return "node " + n.name + " is in standby";
+  if (n.shutdown) return "node " + n.name + " is shutting down";
   if (n.maintenance) return "node " + n.name + " is in maintenance";
   return "";
 }

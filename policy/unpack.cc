@@ -37,6 +37,8 @@ void UnpackNodes(WorkingSet& ws) {
       n.unclean = n.status->state == cib::NodeState::kUnclean;
     }
     n.standby = Truthy(NodeAttr(n, "standby"));
+    const std::string* down = NodeAttr(n, "shutdown");
+    n.shutdown = down && !down->empty() && *down != "0";
     n.maintenance = Truthy(NodeAttr(n, "maintenance"));
     ws.nodes.push_back(std::move(n));
   };

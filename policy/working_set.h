@@ -27,6 +27,9 @@ struct NodeInfo {
   bool online = false;   // member of the cluster and clean
   bool unclean = false;  // lost without being fenced
   bool standby = false;
+  // The node's controller is shutting down (transient attribute
+  // "shutdown", as Pacemaker's): nothing may run there any more.
+  bool shutdown = false;
   bool maintenance = false;
   const cib::NodeStatus* status = nullptr;  // nullptr: no status known
   const cib::Node* config = nullptr;
@@ -34,7 +37,9 @@ struct NodeInfo {
   std::unordered_map<std::string_view, const cib::ResourceState*> states;
   int assigned = 0;  // resources assigned to it in this run (tie-break)
   // May new resources be placed here?
-  bool Available() const { return online && !standby && !maintenance; }
+  bool Available() const {
+    return online && !standby && !shutdown && !maintenance;
+  }
 };
 
 enum class Variant { kPrimitive, kGroup, kClone };

@@ -14,6 +14,7 @@ namespace json = boost::json;
 
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr int kCommitAttempts = 5;
+constexpr auto kWaitLimit = std::chrono::seconds(300);
 
 Status Offline(const Status& s) {
   if (s.code() != StatusCode::kUnavailable ||
@@ -25,9 +26,11 @@ Status Offline(const Status& s) {
                              "PACELINE_CIB=FILE");
 }
 
-// The daemon's current document.
-Result<cib::Document> FetchOnline(const Context& ctx) {
-  auto r = crmd::Request(ctx.socket_path, json::object{{"op", "get_cib"}},
+// The daemon's current document (with the live status, or the stored
+// status section only, as committed: the base of an edit).
+Result<cib::Document> FetchOnline(const Context& ctx, bool live) {
+  auto r = crmd::Request(ctx.socket_path,
+                         json::object{{"op", "get_cib"}, {"live", live}},
                          kRequestTimeout);
   if (!r.ok()) return Offline(r.status());
   const json::value* text = r->if_contains("cib");
@@ -43,7 +46,7 @@ Result<cib::Document> FetchOnline(const Context& ctx) {
 // is recomputed on the newer document.
 Status CommitOnline(const Context& ctx, const cib::Edit& edit) {
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
-    PL_ASSIGN_OR_RETURN(cib::Document doc, FetchOnline(ctx));
+    PL_ASSIGN_OR_RETURN(cib::Document doc, FetchOnline(ctx, false));
     cib::Versions base = doc.versions;
     auto applied = cib::ApplyEdit(doc, edit, ctx.now);
     if (!applied.ok()) return applied.status();
@@ -56,7 +59,7 @@ Status CommitOnline(const Context& ctx, const cib::Edit& edit) {
     auto r = crmd::Request(ctx.socket_path, request, kRequestTimeout);
     if (r.ok()) {
       for (const auto& n : applied->notices) *ctx.err << n << "\n";
-      return Status::Ok();
+      return ctx.wait ? WaitSettled(ctx, kWaitLimit) : Status::Ok();
     }
     if (r.status().code() != StatusCode::kConflict) return Offline(r.status());
   }
@@ -90,7 +93,7 @@ Status Commit(const Context& ctx, const cib::Edit& edit) {
 }
 
 Result<cib::Document> LoadDocument(const Context& ctx) {
-  if (ctx.cib_path.empty()) return FetchOnline(ctx);
+  if (ctx.cib_path.empty()) return FetchOnline(ctx, true);
   auto doc = cib::CibStore(ctx.cib_path).Load();
   if (!doc.ok() && doc.status().code() == StatusCode::kNotFound) {
     return Status::NotFound("configuration file " + ctx.cib_path +
@@ -98,6 +101,72 @@ Result<cib::Document> LoadDocument(const Context& ctx) {
                             "change creates it)");
   }
   return doc;
+}
+
+Status DaemonRequest(const Context& ctx, const json::object& request) {
+  auto r = crmd::Request(ctx.socket_path, request, kRequestTimeout);
+  return r.ok() ? Status::Ok() : Offline(r.status());
+}
+
+namespace {
+
+std::string Field(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return "";
+  if (v->is_string()) return std::string(v->as_string());
+  return json::serialize(*v);
+}
+
+// One progress line for an event, or "" for events not worth a line.
+std::string Progress(const json::object& e) {
+  std::string kind = Field(e, "event");
+  if (kind == "action_started") {
+    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
+           Field(e, "node") + " ...";
+  }
+  if (kind == "action_done") {
+    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
+           Field(e, "node") + ": ok";
+  }
+  if (kind == "action_failed") {
+    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
+           Field(e, "node") + ": FAILED (rc " + Field(e, "rc") + ", " +
+           Field(e, "reason") + ")";
+  }
+  if (kind == "transition_finished") {
+    return "transition " + Field(e, "transition") + " " +
+           (Field(e, "aborted") == "true" ? "aborted" : "complete") + " in " +
+           Field(e, "ms") + " ms";
+  }
+  if (kind == "view") {
+    return "membership: view " + Field(e, "view") + ", DC " + Field(e, "dc");
+  }
+  return "";
+}
+
+}  // namespace
+
+Status WaitSettled(const Context& ctx, std::chrono::seconds limit) {
+  auto client = crmd::IpcClient::Connect(ctx.socket_path);
+  if (!client.ok()) return Offline(client.status());
+  PL_RETURN_IF_ERROR(client->Send(json::object{{"op", "subscribe"}}));
+  PL_RETURN_IF_ERROR(client->Send(json::object{{"op", "wait"}}));
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status::Unavailable("the cluster did not settle within " +
+                                 std::to_string(limit.count()) + " s");
+    }
+    PL_ASSIGN_OR_RETURN(json::object line, client->Next(left));
+    if (line.contains("event")) {
+      if (std::string p = Progress(line); !p.empty()) *ctx.err << p << "\n";
+      continue;
+    }
+    if (Field(line, "op") == "wait") return crmd::AnswerStatus(line);
+    PL_RETURN_IF_ERROR(crmd::AnswerStatus(line));  // the subscription
+  }
 }
 
 }  // namespace paceline::cli::crm

@@ -4,6 +4,8 @@
 // environment or the clock themselves.
 #pragma once
 
+#include <boost/json.hpp>
+#include <chrono>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,6 +22,8 @@ struct Context {
   std::string socket_path;  // online mode otherwise
   std::string output_as;    // "" (text/crm), "json", "yaml", "crm", ...
   bool force = false;
+  // -w/--wait: online writes return once the cluster has settled.
+  bool wait = false;
   WallTime now;
   std::ostream* out;
   std::ostream* err;
@@ -29,13 +33,22 @@ struct Context {
 // status prints nothing and gives 0.
 int Fail(const Context& ctx, const Status& status);
 
-// Applies an edit to the target under its lock, printing the edit's
-// notices on err. Offline only for now; online reports that the daemon
-// cannot be reached.
+// Applies an edit to the target, printing the edit's notices on err:
+// offline under the file's lock, online through the DC (compare-and-swap
+// on the versions, retried on a concurrent change).
 Status Commit(const Context& ctx, const cib::Edit& edit);
 
-// The current document for read-only commands.
+// The current document for read-only commands. Online its status section
+// is the cluster's live status (what runs where, failures).
 Result<cib::Document> LoadDocument(const Context& ctx);
+
+// Online only: a request the DC carries out ({"op": "cleanup", ...}),
+// answered when done.
+Status DaemonRequest(const Context& ctx, const boost::json::object& request);
+
+// Online only (`--wait`): blocks until the cluster has nothing left to do,
+// printing each action as it starts and ends; fails after `limit`.
+Status WaitSettled(const Context& ctx, std::chrono::seconds limit);
 
 int RunConfigure(const Context& ctx, const Tokens& args);
 int RunNode(const Context& ctx, const Tokens& args);

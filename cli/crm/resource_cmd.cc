@@ -1,5 +1,7 @@
 // crm resource: migrate/unmigrate/ban, start/stop/promote/demote,
 // manage/unmanage/maintenance, meta, cleanup, locate, list.
+#include <boost/json.hpp>
+#include <optional>
 #include <set>
 
 #include "cli/crm/context.h"
@@ -101,7 +103,49 @@ int Cleanup(const Context& ctx, const Tokens& args) {
   cib::Cleanup edit;
   if (args.size() >= 2) edit.rsc = args[1];
   if (args.size() == 3) edit.node = args[2];
-  return Fail(ctx, Commit(ctx, edit));
+  if (!ctx.cib_path.empty()) return Fail(ctx, Commit(ctx, edit));
+  // Online the failures live in the nodes' executors: the DC has every
+  // node (or NODE) forget them and probe again.
+  Status s = DaemonRequest(
+      ctx, boost::json::object{
+               {"op", "cleanup"}, {"resource", edit.rsc}, {"node", edit.node}});
+  if (s.ok()) {
+    *ctx.out << "Cleaned up " << (edit.rsc.empty() ? "all resources" : edit.rsc)
+             << " on " << (edit.node.empty() ? "all nodes" : edit.node) << "\n";
+  }
+  if (s.ok() && ctx.wait) s = WaitSettled(ctx, std::chrono::seconds(300));
+  return Fail(ctx, s);
+}
+
+// restart RSC (online): stop it, wait until the cluster settled, start it
+// again (target-role back to what it was).
+int Restart(const Context& ctx, const Tokens& args) {
+  if (args.size() != 2) {
+    return Fail(ctx, Usage("restart: usage: crm resource restart RSC"));
+  }
+  if (!ctx.cib_path.empty()) {
+    return Fail(ctx, Status::Invalid(
+                         "resource restart needs a running cluster (offline, "
+                         "`crm resource stop` then `start` changes nothing)"));
+  }
+  auto doc = LoadDocument(ctx);
+  if (!doc.ok()) return Fail(ctx, doc.status());
+  const cib::Resource* r = doc->config.FindResource(args[1]);
+  if (!r) {
+    return Fail(ctx,
+                Status::NotFound("resource " + Quote(args[1]) + " not found"));
+  }
+  std::optional<std::string> before;
+  if (const std::string* v = r->meta.Get("target-role")) before = *v;
+  Context waiting = ctx;
+  waiting.wait = true;
+  *ctx.err << "stopping " << args[1] << "\n";
+  Status s = Commit(waiting, cib::SetResourceMeta{args[1], "target-role",
+                                                  std::string("Stopped")});
+  if (!s.ok()) return Fail(ctx, s);
+  *ctx.err << "starting " << args[1] << "\n";
+  return Fail(
+      ctx, Commit(ctx, cib::SetResourceMeta{args[1], "target-role", before}));
 }
 
 int Locate(const Context& ctx, const Tokens& args) {
@@ -178,11 +222,7 @@ int RunResource(const Context& ctx, const Tokens& args) {
   if (cmd == "locate") return Locate(ctx, args);
   if (cmd == "explain") return RunExplain(ctx, args);
   if (cmd == "list" || cmd == "status" || cmd == "show") return List(ctx);
-  if (cmd == "restart") {
-    return Fail(ctx, Status::Invalid(
-                         "resource restart needs a running cluster (offline, "
-                         "`crm resource stop` then `start` changes nothing)"));
-  }
+  if (cmd == "restart") return Restart(ctx, args);
   return Fail(ctx, Status::Syntax(
                        "unknown resource command " + Quote(cmd) +
                        " (expected migrate, move, unmigrate, clear, ban, "

@@ -9,7 +9,8 @@ namespace paceline::cli::crm {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: crm [--cib FILE] [--output-as=FMT] [-F] LEVEL COMMAND [ARGS...]\n"
+    "usage: crm [--cib FILE] [--output-as=FMT] [-F] [-w|--wait] LEVEL COMMAND "
+    "[ARGS...]\n"
     "levels:\n"
     "  configure  node|primitive|group|clone|ms|location|colocation|order|\n"
     "             property|rsc_defaults|op_defaults|delete|show|verify|load\n"
@@ -62,6 +63,8 @@ Status ExtractGlobals(Tokens& args, Context& ctx, bool* help) {
     if (matched) continue;
     if (a == "-F" || a == "--force") {
       ctx.force = true;
+    } else if (a == "-w" || a == "--wait") {
+      ctx.wait = true;
     } else if (a == "-h" || a == "--help" || a == "help") {
       *help = true;
     } else if (StartsWith(a, "--")) {

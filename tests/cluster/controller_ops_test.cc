@@ -1,0 +1,186 @@
+// The controller's requests through real daemons and ocf:pacemaker:Dummy in a
+// test-made network namespace: online `crm resource cleanup` (the failure
+// and fail count go, the resource is probed again), `--wait` (the command
+// returns once the cluster settled, printing progress), the event feed,
+// `crm resource locate` on the live status, `crm resource restart`, and the
+// graceful shutdown on SIGTERM (the node's resources move away before it
+// exits; a node with nothing running exits at once).
+// Needs root (network namespaces); skipped otherwise.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "crmd/ipc_server.h"
+#include "tests/cluster/netns_cluster.h"
+
+namespace paceline::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+namespace json = boost::json;
+
+class ControllerOpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root for network namespaces";
+    ASSERT_TRUE(c_.ok()) << c_.setup_error();
+    ASSERT_TRUE(c_.StartAll());
+    ASSERT_TRUE(c_.WaitFor([&] { return c_.Agreed({1, 2}); }, seconds(5)));
+    for (const char* cmd :
+         {"configure property stonith-enabled=false",
+          "configure property no-quorum-policy=ignore",
+          "configure rsc_defaults resource-stickiness=100",
+          "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
+          "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
+          "configure group g a b"}) {
+      RunResult r = Crm(2, Words(cmd));
+      ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+    }
+    ASSERT_TRUE(c_.WaitFor(
+        [&] {
+          for (int i : {1, 2}) {
+            if (AllOn(1, NodeName(i))) holder_ = i;
+          }
+          return holder_ != 0;
+        },
+        seconds(10)))
+        << c_.Log(1);
+  }
+
+  static std::vector<std::string> Words(const std::string& cmd) {
+    std::vector<std::string> words;
+    std::istringstream in(cmd);
+    for (std::string w; in >> w;) words.push_back(w);
+    return words;
+  }
+  RunResult Crm(int node, const std::vector<std::string>& args) {
+    return RunCommand("crm", args, {{"PACELINE_SOCKET", c_.Socket(node)}});
+  }
+  std::map<std::string, std::string> Placement(int from) {
+    std::map<std::string, std::string> out;
+    auto st = c_.Status(from);
+    if (!st) return out;
+    for (const json::value& r : st->at("resources").as_array()) {
+      const json::object& o = r.as_object();
+      if (o.at("node").is_null()) continue;
+      std::string id(o.at("id").as_string());
+      EXPECT_FALSE(out.count(id)) << id << " is active on two nodes";
+      out[id] = std::string(o.at("node").as_string());
+    }
+    return out;
+  }
+  bool AllOn(int from, const std::string& node) {
+    auto p = Placement(from);
+    return p.size() == 2 && p["a"] == node && p["b"] == node;
+  }
+
+  NetnsCluster c_{2};
+  int holder_ = 0;
+};
+
+TEST_F(ControllerOpsTest, CleanupWaitLocateAndEvents) {
+  int other = 3 - holder_;
+  auto feed = crmd::IpcClient::Connect(c_.Socket(other));
+  ASSERT_TRUE(feed.ok()) << feed.status().message();
+  ASSERT_TRUE(feed->Send(json::object{{"op", "subscribe"}}).ok());
+  auto subscribed = feed->Next(seconds(2));
+  ASSERT_TRUE(subscribed.ok()) << subscribed.status().message();
+  EXPECT_TRUE(subscribed->at("ok").as_bool());
+
+  // A failed monitor leaves a failure and a fail count; cleanup clears
+  // both, online, and the resource keeps running (probed again).
+  std::string state =
+      c_.StateDir(holder_) + "/" + NodeName(holder_) + "/run/Dummy-b.state";
+  ASSERT_EQ(std::remove(state.c_str()), 0) << state;
+  ASSERT_TRUE(c_.WaitFor(
+      [&] {
+        auto st = c_.Status(other);
+        return st && !st->at("failures").as_array().empty() &&
+               std::filesystem::exists(state) &&
+               AllOn(other, NodeName(holder_));
+      },
+      seconds(5)))
+      << c_.Log(holder_);
+  RunResult clean = Crm(other, {"resource", "cleanup", "b"});
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  EXPECT_NE(clean.out.find("Cleaned up b"), std::string::npos) << clean.out;
+  auto st = c_.Status(other);
+  ASSERT_TRUE(st);
+  EXPECT_TRUE(st->at("failures").as_array().empty()) << json::serialize(*st);
+  EXPECT_TRUE(AllOn(other, NodeName(holder_)));
+  EXPECT_EQ(Crm(other, {"resource", "cleanup", "nosuch"}).exit_code, 1);
+
+  // --wait: when the move returns, the group runs on the target.
+  RunResult move =
+      Crm(holder_, {"--wait", "resource", "move", "g", NodeName(other)});
+  ASSERT_EQ(move.exit_code, 0) << move.err;
+  EXPECT_NE(move.err.find("start a on " + NodeName(other)), std::string::npos)
+      << move.err;
+  EXPECT_TRUE(AllOn(holder_, NodeName(other))) << c_.Log(1) << c_.Log(2);
+  RunResult locate = Crm(holder_, {"resource", "locate", "a"});
+  EXPECT_EQ(locate.out, "resource a is running on: " + NodeName(other) + "\n")
+      << locate.err;
+
+  // The subscriber saw the failure, the recovery and the move happen.
+  std::set<std::string> kinds;
+  std::vector<std::string> started;
+  for (int i = 0; i < 200; ++i) {
+    auto e = feed->Next(milliseconds(200));
+    if (!e.ok()) break;
+    kinds.insert(std::string(e->at("event").as_string()));
+    if (e->at("event") == "action_started") {
+      started.push_back(std::string(e->at("task").as_string()) + " " +
+                        std::string(e->at("resource").as_string()));
+    }
+  }
+  for (const char* k : {"action_started", "action_done", "transition_started",
+                        "transition_finished", "cleanup"}) {
+    EXPECT_TRUE(kinds.count(k)) << k;
+  }
+  EXPECT_NE(std::find(started.begin(), started.end(), "stop b"), started.end());
+
+  // restart: stopped, then started again (in place: stickiness).
+  RunResult restart = Crm(holder_, {"resource", "restart", "g"});
+  ASSERT_EQ(restart.exit_code, 0) << restart.err;
+  EXPECT_NE(restart.err.find("stop a on"), std::string::npos) << restart.err;
+  EXPECT_TRUE(
+      c_.WaitFor([&] { return AllOn(holder_, NodeName(other)); }, seconds(5)));
+}
+
+TEST_F(ControllerOpsTest, SigtermMovesResourcesAwayFirst) {
+  int other = 3 - holder_;
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c_.Terminate(holder_, seconds(10))) << c_.Log(holder_);
+  auto took = std::chrono::duration_cast<milliseconds>(
+      std::chrono::steady_clock::now() - t0);
+  // By the time it exited, its resources were already running elsewhere.
+  EXPECT_TRUE(AllOn(other, NodeName(other)))
+      << c_.Log(other) << c_.Log(holder_);
+  EXPECT_NE(c_.Log(holder_).find("no resources active here any more"),
+            std::string::npos)
+      << c_.Log(holder_);
+  EXPECT_LT(took.count(), 5000);
+
+  // The survivor, alone and with resources, stops them before it exits.
+  ASSERT_TRUE(c_.WaitFor([&] { return c_.Agreed({other}); }, seconds(5)));
+  ASSERT_TRUE(c_.Terminate(other, seconds(10))) << c_.Log(other);
+  std::string dir = c_.StateDir(other) + "/" + NodeName(other) + "/run/";
+  EXPECT_FALSE(std::filesystem::exists(dir + "Dummy-a.state"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "Dummy-b.state"));
+
+  // A node with nothing running exits at once.
+  ASSERT_TRUE(c_.Start(holder_));
+  ASSERT_TRUE(c_.WaitFor([&] { return c_.Agreed({holder_}); }, seconds(5)));
+  RunResult stop = Crm(holder_, {"--wait", "resource", "stop", "g"});
+  ASSERT_EQ(stop.exit_code, 0) << stop.err;
+  auto t1 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(c_.Terminate(holder_, seconds(2))) << c_.Log(holder_);
+  EXPECT_LT(std::chrono::duration_cast<milliseconds>(
+                std::chrono::steady_clock::now() - t1)
+                .count(),
+            1000);
+}
+
+}  // namespace
+}  // namespace paceline::testing
