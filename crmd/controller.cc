@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "cib/store.h"
+#include "crmd/journal.h"
 #include "policy/policy.h"
 
 namespace paceline::crmd {
@@ -344,6 +346,14 @@ void Controller::Finish(int action, bool ok) {
         {"failed", runner_->count(ActionState::kFailed)},
         {"ms",
          std::chrono::duration_cast<std::chrono::milliseconds>(took).count()}});
+    if (journal_) {
+      json::object record = TransitionRecord(*runner_);
+      record["dc"] = names_[self_];
+      record["ms"] =
+          std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+      journal_(std::move(journal_input_), std::move(record));
+      journal_input_.clear();
+    }
     runner_.reset();
     dirty_ = true;  // schedule again: confirm the cluster settled
     MaybeSchedule();
@@ -453,7 +463,9 @@ void Controller::MaybeSchedule() {
   }
   dirty_ = false;
   ShareStatus();
-  policy::Snapshot snap{cib_.doc().config, BuildStatus(), quorate_};
+  cib::ClusterStatus status = BuildStatus();
+  status.quorate = quorate_;
+  policy::Snapshot snap{cib_.doc().config, status, quorate_};
   auto graph = policy::Schedule(snap, {}, std::chrono::system_clock::now());
   if (!graph.ok()) {
     log_.Info("cannot schedule: {}", graph.status().message());
@@ -465,6 +477,13 @@ void Controller::MaybeSchedule() {
   if (work == 0) {  // settled
     AnswerWhenIdle();
     return;
+  }
+  if (journal_) {
+    cib::Document input;
+    input.versions = cib_.versions();
+    input.config = cib_.doc().config;
+    input.status = std::move(status);
+    journal_input_ = cib::SerializeDocument(input);
   }
   runner_ =
       std::make_unique<TransitionRunner>(++transition_id_, std::move(*graph));

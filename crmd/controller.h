@@ -80,6 +80,11 @@ class Controller {
     event_sink_ = std::move(sink);
   }
   void Emit(boost::json::object event);
+  // Every finished transition, with the scheduler's input (a cib.yaml
+  // with the status it saw) and TransitionRecord().
+  using JournalSink =
+      std::function<void(std::string input, boost::json::object record)>;
+  void SetJournal(JournalSink sink) { journal_ = std::move(sink); }
 
   // The merged status as the DC last shared it (or this node's own view
   // of it before any), for `crm status`.
@@ -163,6 +168,8 @@ class Controller {
   std::vector<Origin> settle_waiters_;
   std::map<uint32_t, std::optional<Origin>> shutdowns_;  // answered: nullopt
   std::function<void(boost::json::object)> event_sink_;
+  JournalSink journal_;
+  std::string journal_input_;  // of the running transition
 
   std::function<void()> wake_;
   cib::ClusterStatus shared_;  // from the DC

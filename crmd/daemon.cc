@@ -27,6 +27,7 @@
 #include "crmd/executor_runner.h"
 #include "crmd/incarnation.h"
 #include "crmd/ipc_server.h"
+#include "crmd/journal.h"
 #include "crmd/status_json.h"
 #include "membership/authkey.h"
 #include "membership/channel.h"
@@ -39,6 +40,10 @@ namespace json = boost::json;
 using membership::ClusterConfig;
 
 namespace {
+
+// Transitions kept in STATE_DIR/transitions (Pacemaker keeps its
+// pe-input files by the thousand; ours hold the whole status too).
+constexpr size_t kJournalKeep = 500;
 
 // What start-up established before the event loop runs.
 struct Setup {
@@ -240,6 +245,18 @@ class Daemon : public membership::ChannelHandler {
     controller_->SetWake([this] { Flush(); });
     controller_->SetEventSink(
         [this](json::object event) { ipc_.Publish(event); });
+    PL_RETURN_IF_ERROR(journal_.Open());
+    controller_->SetJournal([this](std::string input, json::object record) {
+      uint64_t transition = record.at("transition").as_uint64();
+      auto n = journal_.Record(input, std::move(record));
+      if (n.ok()) {
+        log_.Info("transition {} recorded: {}/{}.json", transition,
+                  journal_.dir(), *n);
+      } else {
+        log_.Info("cannot record transition {}: {}", transition,
+                  n.status().message());
+      }
+    });
     return Status::Ok();
   }
 
@@ -583,6 +600,7 @@ class Daemon : public membership::ChannelHandler {
   std::unique_ptr<ExecutorRunner> runner_;
   std::unique_ptr<Lrm> lrm_;
   std::unique_ptr<Controller> controller_;
+  TransitionJournal journal_{options_.state_dir + "/transitions", kJournalKeep};
 };
 
 // Detaches: the child continues, the parent waits for the child's verdict
