@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
 
 #include "cib/store.h"
 #include "crmd/ipc_server.h"
@@ -15,6 +16,40 @@ namespace json = boost::json;
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr int kCommitAttempts = 5;
 constexpr auto kWaitLimit = std::chrono::seconds(300);
+
+std::string Field(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (!v) return "";
+  if (v->is_string()) return std::string(v->as_string());
+  return json::serialize(*v);
+}
+
+// One progress line for an event, or "" for events not worth a line.
+std::string Progress(const json::object& e) {
+  std::string kind = Field(e, "event");
+  if (kind == "action_started") {
+    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
+           Field(e, "node") + " ...";
+  }
+  if (kind == "action_done") {
+    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
+           Field(e, "node") + ": ok";
+  }
+  if (kind == "action_failed") {
+    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
+           Field(e, "node") + ": FAILED (rc " + Field(e, "rc") + ", " +
+           Field(e, "reason") + ")";
+  }
+  if (kind == "transition_finished") {
+    return "transition " + Field(e, "transition") + " " +
+           (Field(e, "aborted") == "true" ? "aborted" : "complete") + " in " +
+           Field(e, "ms") + " ms";
+  }
+  if (kind == "view") {
+    return "membership: view " + Field(e, "view") + ", DC " + Field(e, "dc");
+  }
+  return "";
+}
 
 Status Offline(const Status& s) {
   if (s.code() != StatusCode::kUnavailable ||
@@ -45,6 +80,13 @@ Result<cib::Document> FetchOnline(const Context& ctx, bool live) {
 // configuration meanwhile (compare-and-swap on the versions); otherwise it
 // is recomputed on the newer document.
 Status CommitOnline(const Context& ctx, const cib::Edit& edit) {
+  // With --wait the feed starts before the change, so the progress shows
+  // every action of the transition it causes.
+  std::optional<Subscription> sub;
+  if (ctx.wait) {
+    PL_ASSIGN_OR_RETURN(Subscription s, Subscribe(ctx));
+    sub.emplace(std::move(s));
+  }
   for (int attempt = 0; attempt < kCommitAttempts; ++attempt) {
     PL_ASSIGN_OR_RETURN(cib::Document doc, FetchOnline(ctx, false));
     cib::Versions base = doc.versions;
@@ -59,7 +101,7 @@ Status CommitOnline(const Context& ctx, const cib::Edit& edit) {
     auto r = crmd::Request(ctx.socket_path, request, kRequestTimeout);
     if (r.ok()) {
       for (const auto& n : applied->notices) *ctx.err << n << "\n";
-      return ctx.wait ? WaitSettled(ctx, kWaitLimit) : Status::Ok();
+      return sub ? WaitSettled(ctx, *sub, kWaitLimit) : Status::Ok();
     }
     if (r.status().code() != StatusCode::kConflict) return Offline(r.status());
   }
@@ -108,49 +150,20 @@ Status DaemonRequest(const Context& ctx, const json::object& request) {
   return r.ok() ? Status::Ok() : Offline(r.status());
 }
 
-namespace {
-
-std::string Field(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (!v) return "";
-  if (v->is_string()) return std::string(v->as_string());
-  return json::serialize(*v);
-}
-
-// One progress line for an event, or "" for events not worth a line.
-std::string Progress(const json::object& e) {
-  std::string kind = Field(e, "event");
-  if (kind == "action_started") {
-    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
-           Field(e, "node") + " ...";
-  }
-  if (kind == "action_done") {
-    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
-           Field(e, "node") + ": ok";
-  }
-  if (kind == "action_failed") {
-    return "  " + Field(e, "task") + " " + Field(e, "resource") + " on " +
-           Field(e, "node") + ": FAILED (rc " + Field(e, "rc") + ", " +
-           Field(e, "reason") + ")";
-  }
-  if (kind == "transition_finished") {
-    return "transition " + Field(e, "transition") + " " +
-           (Field(e, "aborted") == "true" ? "aborted" : "complete") + " in " +
-           Field(e, "ms") + " ms";
-  }
-  if (kind == "view") {
-    return "membership: view " + Field(e, "view") + ", DC " + Field(e, "dc");
-  }
-  return "";
-}
-
-}  // namespace
-
-Status WaitSettled(const Context& ctx, std::chrono::seconds limit) {
+Result<Subscription> Subscribe(const Context& ctx) {
   auto client = crmd::IpcClient::Connect(ctx.socket_path);
   if (!client.ok()) return Offline(client.status());
   PL_RETURN_IF_ERROR(client->Send(json::object{{"op", "subscribe"}}));
-  PL_RETURN_IF_ERROR(client->Send(json::object{{"op", "wait"}}));
+  PL_ASSIGN_OR_RETURN(json::object answer,
+                      client->Next(std::chrono::seconds(5)));
+  PL_RETURN_IF_ERROR(crmd::AnswerStatus(answer));
+  return Subscription{std::move(*client)};
+}
+
+Status WaitSettled(const Context& ctx, Subscription& sub,
+                   std::chrono::seconds limit) {
+  crmd::IpcClient& client = sub.client;
+  PL_RETURN_IF_ERROR(client.Send(json::object{{"op", "wait"}}));
   auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -159,13 +172,12 @@ Status WaitSettled(const Context& ctx, std::chrono::seconds limit) {
       return Status::Unavailable("the cluster did not settle within " +
                                  std::to_string(limit.count()) + " s");
     }
-    PL_ASSIGN_OR_RETURN(json::object line, client->Next(left));
+    PL_ASSIGN_OR_RETURN(json::object line, client.Next(left));
     if (line.contains("event")) {
       if (std::string p = Progress(line); !p.empty()) *ctx.err << p << "\n";
       continue;
     }
     if (Field(line, "op") == "wait") return crmd::AnswerStatus(line);
-    PL_RETURN_IF_ERROR(crmd::AnswerStatus(line));  // the subscription
   }
 }
 

@@ -14,6 +14,7 @@
 #include "cib/model.h"
 #include "cli/crm/lexer.h"
 #include "common/clock.h"
+#include "crmd/ipc_server.h"
 
 namespace paceline::cli::crm {
 
@@ -47,8 +48,15 @@ Result<cib::Document> LoadDocument(const Context& ctx);
 Status DaemonRequest(const Context& ctx, const boost::json::object& request);
 
 // Online only (`--wait`): blocks until the cluster has nothing left to do,
-// printing each action as it starts and ends; fails after `limit`.
-Status WaitSettled(const Context& ctx, std::chrono::seconds limit);
+// printing each action as it starts and ends (on err); fails after
+// `limit`. With a subscription taken before a change, the progress starts
+// with the change's first action.
+struct Subscription {
+  crmd::IpcClient client;
+};
+Result<Subscription> Subscribe(const Context& ctx);
+Status WaitSettled(const Context& ctx, Subscription& sub,
+                   std::chrono::seconds limit);
 
 int RunConfigure(const Context& ctx, const Tokens& args);
 int RunNode(const Context& ctx, const Tokens& args);

@@ -106,6 +106,12 @@ int Cleanup(const Context& ctx, const Tokens& args) {
   if (!ctx.cib_path.empty()) return Fail(ctx, Commit(ctx, edit));
   // Online the failures live in the nodes' executors: the DC has every
   // node (or NODE) forget them and probe again.
+  std::optional<Subscription> sub;
+  if (ctx.wait) {
+    auto subscribed = Subscribe(ctx);
+    if (!subscribed.ok()) return Fail(ctx, subscribed.status());
+    sub.emplace(std::move(*subscribed));
+  }
   Status s = DaemonRequest(
       ctx, boost::json::object{
                {"op", "cleanup"}, {"resource", edit.rsc}, {"node", edit.node}});
@@ -113,7 +119,7 @@ int Cleanup(const Context& ctx, const Tokens& args) {
     *ctx.out << "Cleaned up " << (edit.rsc.empty() ? "all resources" : edit.rsc)
              << " on " << (edit.node.empty() ? "all nodes" : edit.node) << "\n";
   }
-  if (s.ok() && ctx.wait) s = WaitSettled(ctx, std::chrono::seconds(300));
+  if (s.ok() && sub) s = WaitSettled(ctx, *sub, std::chrono::seconds(300));
   return Fail(ctx, s);
 }
 
