@@ -306,21 +306,31 @@ class Daemon : public membership::ChannelHandler {
   // Each node also gets an entry in the document's status section: it
   // carries the node's transient attributes (promotion scores the agents
   // set with crm_attribute -l reboot); the rest of the live status is the
-  // controller's.
+  // controller's. Transient attributes die with their node's membership
+  // (as Pacemaker's attrd forgets a node that leaves): a returning node's
+  // agents set them again, and a stale promotion score must not pull the
+  // promoted role back to it.
   void AddMissingNodes() {
     if (!sync_.is_dc() || !sync_.synced() || adding_nodes_) return;
     cib::DefineObjects define;
     bool status_missing = false;
+    bool stale = false;
     for (const auto& n : setup_.config.nodes) {
-      if (cib_.doc().status.FindNode(n.name) == nullptr) status_missing = true;
+      const cib::NodeStatus* st = cib_.doc().status.FindNode(n.name);
+      if (st == nullptr) status_missing = true;
+      if (st && !st->attributes.empty() && !InView(n.id)) stale = true;
       if (cib_.doc().config.FindNode(n.name) != nullptr) continue;
       cib::Node node;
       node.name = n.name;
       node.id = n.id;
       define.objects.push_back(cib::ConfigObject{node});
     }
-    if (define.objects.empty() && !status_missing) return;
+    if (define.objects.empty() && !status_missing && !stale) return;
     cib::Document doc = cib_.doc();
+    for (const auto& n : setup_.config.nodes) {
+      cib::NodeStatus* st = doc.status.FindNode(n.name);
+      if (st && !InView(n.id)) st->attributes = cib::Attributes();
+    }
     if (!define.objects.empty()) {
       auto applied =
           cib::ApplyEdit(doc, define, std::chrono::system_clock::now());
@@ -349,6 +359,11 @@ class Daemon : public membership::ChannelHandler {
     };
     sync_.SetWriteBlocker(WriteBlocker());
     sync_.Write(id, cib_.versions(), cib::SerializeDocument(doc));
+  }
+
+  bool InView(uint32_t id) const {
+    return std::find(view_members_.begin(), view_members_.end(), id) !=
+           view_members_.end();
   }
 
   // Sends what the replication produced and answers finished writes. A

@@ -10,6 +10,7 @@
 
 #include <map>
 
+#include "cib/store.h"
 #include "crmd/ipc_server.h"
 #include "tests/cluster/netns_cluster.h"
 
@@ -150,6 +151,27 @@ TEST_F(ControllerOpsTest, CleanupWaitLocateAndEvents) {
 
 TEST_F(ControllerOpsTest, SigtermMovesResourcesAwayFirst) {
   int other = 3 - holder_;
+  // A transient attribute (as an agent's crm_attribute -l reboot sets it).
+  RunResult attr = RunCommand(
+      "sbin/crm_attribute",
+      {"-N", NodeName(holder_), "-n", "x-score", "-v", "5", "-l", "reboot"},
+      {{"PACELINE_SOCKET", c_.Socket(holder_)}});
+  ASSERT_EQ(attr.exit_code, 0) << attr.err;
+  auto attributes = [&](int node) {
+    auto r = crmd::Request(c_.Socket(other), json::object{{"op", "get_cib"}},
+                           seconds(2));
+    if (!r.ok()) return std::string("?");
+    auto doc = cib::ParseDocument(r->at("cib").as_string());
+    if (!doc.ok()) return std::string("?");
+    const cib::NodeStatus* st = doc->status.FindNode(NodeName(node));
+    std::string out;
+    for (const auto& nv : st ? st->attributes : cib::Attributes()) {
+      out += nv.name + "=" + nv.value + " ";
+    }
+    return out;
+  };
+  ASSERT_TRUE(c_.WaitFor([&] { return attributes(holder_) == "x-score=5 "; },
+                         seconds(2)));
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_TRUE(c_.Terminate(holder_, seconds(10))) << c_.Log(holder_);
   auto took = std::chrono::duration_cast<milliseconds>(
@@ -161,6 +183,10 @@ TEST_F(ControllerOpsTest, SigtermMovesResourcesAwayFirst) {
             std::string::npos)
       << c_.Log(holder_);
   EXPECT_LT(took.count(), 5000);
+  // Its transient attributes went with it.
+  EXPECT_TRUE(
+      c_.WaitFor([&] { return attributes(holder_).empty(); }, seconds(3)))
+      << attributes(holder_);
 
   // The survivor, alone and with resources, stops them before it exits.
   ASSERT_TRUE(c_.WaitFor([&] { return c_.Agreed({other}); }, seconds(5)));
