@@ -98,6 +98,33 @@ std::string MetaEnvName(std::string_view name) {
   return out;
 }
 
+// The agent file for an OCF type. When no file has exactly that name but
+// one differs only in case, that one: the talk (and many a blog post)
+// writes ocf:heartbeat:IPAddr2 for the agent installed as IPaddr2, and
+// Linux file names are case-sensitive. Two case-insensitive matches are
+// ambiguous: the exact path is kept, and the agent is "not installed".
+std::string OcfAgentPath(const std::string& ocf_root,
+                         const std::string& provider, const std::string& type) {
+  std::string dir = ocf_root + "/resource.d/" + provider;
+  std::string exact = dir + "/" + type;
+  std::error_code ec;
+  if (std::filesystem::exists(exact, ec)) return exact;
+  std::string found;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.size() != type.size() ||
+        !std::equal(name.begin(), name.end(), type.begin(), [](char a, char b) {
+          return std::tolower((unsigned char)a) ==
+                 std::tolower((unsigned char)b);
+        })) {
+      continue;
+    }
+    if (!found.empty()) return exact;
+    found = e.path().string();
+  }
+  return found.empty() ? exact : found;
+}
+
 Result<Invocation> BuildInvocation(const ActionRequest& req,
                                    const NodeContext& node) {
   if (req.action.empty()) return Status::Invalid("empty action name");
@@ -113,9 +140,9 @@ Result<Invocation> BuildInvocation(const ActionRequest& req,
   PL_RETURN_IF_ERROR(AddCommon(req, node, &env));
   switch (cls) {
     case AgentClass::kOcf:
-      inv.path =
-          node.ocf_root + "/resource.d/" + spec.provider + "/" + spec.type;
-      env.Set("OCF_RESOURCE_TYPE", spec.type);
+      inv.path = OcfAgentPath(node.ocf_root, spec.provider, spec.type);
+      env.Set("OCF_RESOURCE_TYPE",
+              std::filesystem::path(inv.path).filename().string());
       env.Set("OCF_RESOURCE_PROVIDER", spec.provider);
       inv.argv = {inv.path, req.action};
       break;

@@ -62,6 +62,11 @@ constexpr const char* kCrmFeatureSet = "3.16.2";
 // resource id or a malformed agent, kUnavailable for classes without a
 // runner yet. Does not check that the agent exists (the executor does, so
 // that "not installed" is a result, not an error).
+// The agent file of OCF type `type`: the exact name, or the one installed
+// name that differs from it only in case (IPAddr2 -> IPaddr2).
+std::string OcfAgentPath(const std::string& ocf_root,
+                         const std::string& provider, const std::string& type);
+
 Result<Invocation> BuildInvocation(const ActionRequest& req,
                                    const NodeContext& node);
 

@@ -149,8 +149,8 @@ Result<agents::AgentMetadata> FetchMetadataFrom(const cib::AgentSpec& spec,
   agents::MetadataCache cache(agents::MetadataCache::DefaultDir());
   Result<agents::AgentStamp> stamp = Status::NotFound("not ocf");
   if (spec.standard == "ocf") {
-    stamp = agents::StampOf(ocf_root + "/resource.d/" + spec.provider + "/" +
-                            spec.type);
+    stamp = agents::StampOf(
+        agents::OcfAgentPath(ocf_root, spec.provider, spec.type));
   }
   if (stamp.ok()) {
     if (auto xml = cache.Lookup(spec.ToString(), *stamp)) {

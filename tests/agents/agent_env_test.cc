@@ -4,7 +4,11 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+
+#include "tests/cli/run_util.h"
 
 namespace paceline::agents {
 namespace {
@@ -169,6 +173,33 @@ TEST(AgentEnvTest, RejectsEscapingNamesAndBadInput) {
 TEST(AgentEnvTest, MetaEnvName) {
   EXPECT_EQ(MetaEnvName("clone-node-max"), "clone_node_max");
   EXPECT_EQ(MetaEnvName("notify_type"), "notify_type");
+}
+
+}  // namespace
+}  // namespace paceline::agents
+
+namespace paceline::agents {
+namespace {
+
+// The talk's ocf:heartbeat:IPAddr2 runs the installed IPaddr2; an exact
+// name wins, and two names differing only in case are ambiguous.
+TEST(AgentEnvTest, OcfTypeFallsBackToTheOneCaseInsensitiveMatch) {
+  testing::TempDir dir;
+  std::string root = dir.File("ocf");
+  std::filesystem::create_directories(root + "/resource.d/heartbeat");
+  std::filesystem::create_directories(root + "/resource.d/x");
+  for (const char* f : {"heartbeat/IPaddr2", "x/Ab", "x/aB"}) {
+    std::ofstream(root + "/resource.d/" + f) << "#!/bin/sh\n";
+  }
+  EXPECT_EQ(OcfAgentPath(root, "heartbeat", "IPAddr2"),
+            root + "/resource.d/heartbeat/IPaddr2");
+  EXPECT_EQ(OcfAgentPath(root, "heartbeat", "IPaddr2"),
+            root + "/resource.d/heartbeat/IPaddr2");
+  EXPECT_EQ(OcfAgentPath(root, "x", "AB"), root + "/resource.d/x/AB");
+  EXPECT_EQ(OcfAgentPath(root, "heartbeat", "Nope"),
+            root + "/resource.d/heartbeat/Nope");
+  EXPECT_EQ(OcfAgentPath(root, "missing", "IPAddr2"),
+            root + "/resource.d/missing/IPAddr2");
 }
 
 }  // namespace
