@@ -12,8 +12,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances, Which instance is promoted, "
        "Pacemaker restarts anonymous clone instances in place"},
       {4, "Which instance is promoted",
-       "also: Pacemaker restarts anonymous clone instances in place, A promote "
-       "or demote only Paceline plans"},
+       "also: Pacemaker restarts anonymous clone instances in place, Pacemaker "
+       "drops the promote of a restarted promoted instance"},
       {5, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {6, "Placement of primitives and groups",
@@ -88,8 +88,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {111, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {112, "Placement of primitives and groups",
-       "also: Pacemaker restarts anonymous clone instances in place, A promote "
-       "or demote only Paceline plans"},
+       "also: Pacemaker restarts anonymous clone instances in place, Pacemaker "
+       "drops the promote of a restarted promoted instance"},
       {114, "Placement of clone instances", "see the section"},
       {118, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
@@ -97,7 +97,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {120, "Placement of primitives and groups", "see the section"},
       {122, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {123, "A promote or demote only Paceline plans", "see the section"},
+      {123, "Pacemaker drops the promote of a restarted promoted instance",
+       "see the section"},
       {124, "Placement of clone instances", "see the section"},
       {128, "Placement of clone instances", "see the section"},
       {133, "Which instance is promoted", "see the section"},
@@ -113,7 +114,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {154, "Placement of primitives and groups", "see the section"},
       {155, "Placement of clone instances",
        "also: Pacemaker restarts anonymous clone instances in place"},
-      {159, "A promote or demote only Paceline plans", "see the section"},
+      {159, "Pacemaker drops the promote of a restarted promoted instance",
+       "see the section"},
       {161, "Placement of primitives and groups", "see the section"},
       {162, "Placement of clone instances", "see the section"},
       {166, "Placement of clone instances", "see the section"},
@@ -128,7 +130,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances, Which instance is promoted, "
        "Pacemaker restarts anonymous clone instances in place"},
       {179, "Placement of primitives and groups", "see the section"},
-      {185, "A promote or demote only Paceline plans", "see the section"},
+      {185, "Pacemaker drops the promote of a restarted promoted instance",
+       "see the section"},
       {192, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {196, "Placement of primitives and groups", "see the section"},
@@ -141,12 +144,12 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "instances in place"},
       {207, "Same placement, other actions", "see the section"},
       {208, "Which instance is promoted",
-       "also: A promote or demote only Paceline plans"},
+       "also: Pacemaker drops the promote of a restarted promoted instance"},
       {212, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {213, "Placement of clone instances", "see the section"},
       {214, "Placement of clone instances",
-       "also: A promote or demote only Paceline plans"},
+       "also: Pacemaker drops the promote of a restarted promoted instance"},
       {215, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {217, "Placement of primitives and groups",
@@ -164,7 +167,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {231, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {237, "Placement of primitives and groups", "see the section"},
-      {238, "A promote or demote only Paceline plans", "see the section"},
+      {238, "Pacemaker drops the promote of a restarted promoted instance",
+       "see the section"},
       {240, "Placement of clone instances", "see the section"},
       {241, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
@@ -180,8 +184,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
       {255, "Placement of primitives and groups",
-       "also: Placement of clone instances, A promote or demote only Paceline "
-       "plans"},
+       "also: Placement of clone instances, Pacemaker drops the promote of a "
+       "restarted promoted instance"},
       {256, "Placement of clone instances",
        "also: Pacemaker restarts anonymous clone instances in place"},
       {257, "Placement of primitives and groups", "see the section"},
