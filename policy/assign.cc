@@ -62,6 +62,46 @@ std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
   return out;
 }
 
+// A finite colocation of a primitive or group, as Pacemaker applies it:
+// one step for a primitive or group primary, one per instance of a clone
+// primary (in instance order). A step adds the score where that primary
+// (instance) runs — or, for a positive score and a primary that runs
+// nowhere, subtracts it everywhere — and is rolled back when it would
+// leave the dependent no node to run on.
+void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
+                 const Coloc& c, const std::string& role) {
+  const Rsc& primary = *c.primary;
+  std::vector<const Rsc*> units;
+  if (primary.IsClone()) {
+    units.assign(primary.children.begin(), primary.children.end());
+  } else {
+    units.push_back(&primary);
+  }
+  bool role_specific =
+      c.primary_role == Role::kPromoted || c.primary_role == Role::kUnpromoted;
+  for (const Rsc* u : units) {
+    if (role_specific && u->next_role != c.primary_role) continue;
+    std::vector<Score> work = scores;
+    std::string source;
+    if (u->assigned >= 0) {
+      work[size_t(u->assigned)] += c.score;
+      source = "colocation " + c.id + " with " + primary.id + role;
+    } else if (c.score.value() > 0) {
+      for (Score& w : work) w += Score(-c.score.value());
+      source = "colocation " + c.id + ": " + u->id + " runs nowhere";
+    } else {
+      continue;
+    }
+    if (!AnyRunnable(ws, work)) continue;  // rolled back
+    for (size_t i = 0; i < scores.size(); ++i) {
+      if (work[i] == scores[i]) continue;
+      ws.Term(dependent, int(i),
+              u->assigned >= 0 ? c.score : Score(-c.score.value()), source);
+    }
+    scores = std::move(work);
+  }
+}
+
 void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                       std::vector<Score>& scores, const Coloc& c) {
   if (c.dependent_role == Role::kPromoted) return;  // promotion stage
@@ -71,10 +111,14 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
             " was not assigned before " + dependent.id);
     return;
   }
-  std::vector<bool> there = PrimaryNodes(ws, primary, c.primary_role);
   std::string role = c.primary_role == Role::kUnknown
                          ? ""
                          : ":" + std::string(cib::RoleName(c.primary_role));
+  if (!c.Mandatory() && !c.Banned() && !dependent.IsClone()) {
+    ApplyFinite(ws, dependent, scores, c, role);
+    return;
+  }
+  std::vector<bool> there = PrimaryNodes(ws, primary, c.primary_role);
   for (size_t i = 0; i < scores.size(); ++i) {
     Score delta;
     std::string source;

@@ -355,6 +355,20 @@ void AddColoc(WorkingSet& ws, Coloc c) {
   stored.primary->with_this.push_back(&stored);
 }
 
+// The order in which a resource applies the colocations it depends on,
+// Pacemaker's: primaries of higher priority first, then clones before
+// groups before primitives (promotable clones first), then by the primary's
+// id. It matters: a finite colocation that would leave the dependent no
+// node is rolled back, so what came before decides.
+bool ColocFirst(const Coloc* a, const Coloc* b) {
+  const Rsc* x = a->configured_primary ? a->configured_primary : a->primary;
+  const Rsc* y = b->configured_primary ? b->configured_primary : b->primary;
+  if (x->priority != y->priority) return x->priority > y->priority;
+  if (x->variant != y->variant) return x->variant > y->variant;
+  if (x->IsClone() && x->promotable != y->promotable) return x->promotable;
+  return x->id < y->id;
+}
+
 void UnpackConstraints(WorkingSet& ws) {
   for (auto& r : ws.resources) {  // implicit: member i with member i-1
     if (!r.IsGroup()) continue;
@@ -371,7 +385,7 @@ void UnpackConstraints(WorkingSet& ws) {
       bool mandatory = c->score.IsInfinity();
       AddColoc(ws, {c->id, ColocEndpoint(dep, true, mandatory),
                     ColocEndpoint(pri, false, mandatory), c->score, c->rsc_role,
-                    c->with_rsc_role});
+                    c->with_rsc_role, pri});
     } else if (const auto* o = std::get_if<cib::Order>(&k)) {
       Rsc* first = ws.Resolve(o->first);
       Rsc* then = ws.Resolve(o->then);
@@ -391,6 +405,9 @@ void UnpackConstraints(WorkingSet& ws) {
           o->symmetrical.value_or(ord.kind != cib::OrderKind::kSerialize);
       ws.orders.push_back(ord);
     }
+  }
+  for (auto& r : ws.resources) {
+    std::stable_sort(r.this_with.begin(), r.this_with.end(), ColocFirst);
   }
 }
 

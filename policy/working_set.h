@@ -53,6 +53,9 @@ struct Coloc {
   Score score;
   Role dependent_role = Role::kUnknown;
   Role primary_role = Role::kUnknown;
+  // The primary as configured (a group, where `primary` is the member the
+  // colocation acts through): it orders the dependent's colocations.
+  const Rsc* configured_primary = nullptr;
   bool Mandatory() const { return score.IsInfinity(); }
   bool Banned() const { return score.IsMinusInfinity(); }
 };
