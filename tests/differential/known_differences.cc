@@ -19,8 +19,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {6, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
-      {8, "Which instance is promoted",
-       "also: Pacemaker restarts anonymous clone instances in place"},
+      {8, "Pacemaker restarts anonymous clone instances in place",
+       "also: Which instance is promoted"},
       {13, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {14, "Which instance is promoted",
