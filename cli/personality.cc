@@ -12,6 +12,7 @@
 #include "cli/cluster.h"
 #include "cli/crm/shell.h"
 #include "cli/daemon.h"
+#include "cli/mon/mon.h"
 #include "cli/simulate.h"
 
 namespace paceline::cli {
@@ -35,16 +36,11 @@ int RunCrmShell(std::vector<std::string> args) {
   return crm::RunCrm(args, ReadEnvironment(), std::cout, std::cerr);
 }
 
-// crm_mon: until the status TUI exists (crm_mon issue), the one-shot
-// summary of `crm status`.
+// crm_mon: the status monitor (cli/mon/mon.h); it also honours NO_COLOR.
 int RunMon(std::vector<std::string> args) {
-  std::vector<std::string> crm_args;
-  for (const auto& a : args) {
-    if (a == "-1" || a == "--one-shot") continue;
-    crm_args.push_back(a);
-  }
-  crm_args.insert(crm_args.begin(), "status");
-  return RunCrmShell(crm_args);
+  crm::Environment env = ReadEnvironment();
+  if (const char* v = std::getenv("NO_COLOR")) env.vars["NO_COLOR"] = v;
+  return mon::RunMon(args, env, std::cout, std::cerr);
 }
 
 int RunPaceline(int argc, char** argv) {

@@ -387,6 +387,14 @@ void Controller::OnLocalChange() {
   }
 }
 
+void Controller::OnPeerUp(uint32_t peer) {
+  if (!is_dc() || peer == self_) return;
+  if (std::find(members_.begin(), members_.end(), peer) == members_.end()) {
+    return;
+  }
+  if (!reports_[peer].received) Send(peer, json::object{{"type", "probe"}});
+}
+
 void Controller::OnPeerDown(uint32_t peer) {
   if (!is_dc() || !runner_) return;
   std::vector<int> lost;

@@ -53,6 +53,9 @@ class Controller {
   void OnLocalChange();
   // A peer's channel went down: its in-flight actions count as failed.
   void OnPeerDown(uint32_t peer);
+  // A peer's channel came (back) up: a probe sent while it was down was
+  // dropped, so the DC asks again.
+  void OnPeerUp(uint32_t peer);
 
   std::vector<SyncMessage> TakeMessages();
   // Called after work finished asynchronously (an agent's result), so the

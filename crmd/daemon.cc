@@ -45,6 +45,12 @@ namespace {
 // pe-input files by the thousand; ours hold the whole status too).
 constexpr size_t kJournalKeep = 500;
 
+long long NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // What start-up established before the event loop runs.
 struct Setup {
   ClusterConfig config;
@@ -111,8 +117,14 @@ class Daemon : public membership::ChannelHandler {
     PL_RETURN_IF_ERROR(channel_->Start());
     sync_.OnCommitted([this] {
       node_->SetConfigEpoch(Epoch());
-      log_.Info("configuration {} is current here",
-                FormatVersions(cib_.versions()));
+      std::string versions = FormatVersions(cib_.versions());
+      log_.Info("configuration {} is current here", versions);
+      last_change_at_ = std::chrono::system_clock::now();
+      last_change_ = "configuration " + versions;
+      ipc_.Publish(json::object{{"event", "config"},
+                                {"versions", versions},
+                                {"epoch", cib_.versions().epoch},
+                                {"at", NowMillis()}});
       controller_->OnConfigChanged();
     });
     PL_RETURN_IF_ERROR(ipc_.Listen(options_.socket_path));
@@ -399,6 +411,7 @@ class Daemon : public membership::ChannelHandler {
   void OnPeerUp(uint32_t peer, uint64_t incarnation) override {
     log_.Info("channel to {} up (incarnation {})", NameOf(peer), incarnation);
     sync_.OnPeerUp(peer);
+    controller_->OnPeerUp(peer);
     Flush();
   }
   void OnPeerDown(uint32_t peer, uint64_t, size_t unsent) override {
@@ -445,6 +458,18 @@ class Daemon : public membership::ChannelHandler {
       }
     }
     view_members_ = members;
+    // Subscribers see the membership change before what it causes.
+    if (v.id != 0) {
+      json::array member_names;
+      for (const auto& m : v.members)
+        member_names.push_back(json::string(NameOf(m.id)));
+      ipc_.Publish(json::object{{"event", "view"},
+                                {"view", v.id},
+                                {"members", std::move(member_names)},
+                                {"dc", NameOf(v.dc)},
+                                {"quorate", v.quorate},
+                                {"at", NowMillis()}});
+    }
     sync_.SetWriteBlocker(WriteBlocker());
     sync_.OnView(v.id, members, v.dc);
     controller_->OnView(v.id, members, v.dc, v.quorate);
@@ -459,18 +484,6 @@ class Daemon : public membership::ChannelHandler {
     }
     log_.Info("view {}: members [{}], DC {}, {}", v.id, names, NameOf(v.dc),
               v.quorate ? "quorate" : "NOT quorate");
-    json::array member_names;
-    for (const auto& m : v.members)
-      member_names.push_back(json::string(NameOf(m.id)));
-    ipc_.Publish(json::object{
-        {"event", "view"},
-        {"view", v.id},
-        {"members", std::move(member_names)},
-        {"dc", NameOf(v.dc)},
-        {"quorate", v.quorate},
-        {"at", std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count()}});
   }
 
   MembershipSnapshot Snapshot() const {
@@ -520,11 +533,15 @@ class Daemon : public membership::ChannelHandler {
         names.push_back(n.name);
         ids.push_back(n.id);
       }
-      respond(json::object{
-          {"ok", true},
-          {"status",
-           StatusJson(setup_.config.cluster_name, names, ids, cib_.doc(),
-                      controller_->Status(), Snapshot())}});
+      json::object status =
+          StatusJson(setup_.config.cluster_name, names, ids, cib_.doc(),
+                     controller_->Status(), Snapshot());
+      if (!last_change_.empty()) {
+        status["last_change"] =
+            json::object{{"at", cib::FormatTimestamp(last_change_at_)},
+                         {"what", last_change_}};
+      }
+      respond(json::object{{"ok", true}, {"status", std::move(status)}});
       return;
     }
     if (op == "get_cib") {
@@ -598,6 +615,9 @@ class Daemon : public membership::ChannelHandler {
   Setup setup_;
   DaemonOptions options_;
   bool shutting_down_ = false;
+  // What changed last here, for crm_mon's header.
+  WallTime last_change_at_;
+  std::string last_change_;
   Logger log_;
   CibReplica cib_;
   CibSync sync_;

@@ -321,11 +321,15 @@ void Lrm::StopMonitor(Instance& inst) {
 // A recurring monitor's later result: a failure raises the fail count and
 // tells the DC, which decides the recovery.
 void Lrm::OnMonitor(const ExecSpec& spec, const agents::ActionResult& r) {
-  int expected = spec.role == cib::Role::kPromoted ? agents::kOcfRunningPromoted
-                                                   : agents::kOcfSuccess;
-  if (r.status == agents::ExecStatus::kDone && r.rc == expected) return;
   std::string key = StateKey(config_, spec.instance, spec.primitive);
   Instance& inst = instances_[key];
+  // Judged against the role the instance has now, not the one it had when
+  // the monitor started: a promote or demote whose transition was aborted
+  // before the monitor was re-issued changes what "running" means.
+  int expected = inst.state.role == cib::Role::kPromoted
+                     ? agents::kOcfRunningPromoted
+                     : agents::kOcfSuccess;
+  if (r.status == agents::ExecStatus::kDone && r.rc == expected) return;
   inst.state.failed = true;
   inst.state.fail_count += cib::Score(1);  // saturates at INFINITY
   inst.state.last_failure = std::chrono::system_clock::now();

@@ -5,7 +5,8 @@
 // `resources` has one entry per primitive instance the status shows
 // active (node and role), then one with node null and role Stopped for
 // each configured primitive active nowhere; `failures` are the failed
-// actions the nodes reported.
+// actions the nodes reported (with "at", "interval_ms", "status" and the
+// agent's last "output" line).
 #pragma once
 
 #include <boost/json.hpp>
@@ -49,7 +50,19 @@ boost::json::object StatusJson(const std::string& cluster_name,
                                const cib::ClusterStatus& status,
                                const MembershipSnapshot& m);
 
-// The `resources` array of a status document (also used by tests).
+// The fields beyond design.md's example (additive): "versions", the
+// configuration's "resource_tree" (top-level resources in configuration
+// order with their children, kind, agent, promotable, target_role,
+// managed), "fail_counts" (resource, node, count, last_failure) and
+// "cli_constraints" (the cli-prefer-/cli-ban- locations `crm resource
+// migrate`/`ban` leave: id, kind prefer|ban, resource, node, score, role,
+// expires). StatusJson calls it; exposed for offline status documents.
+void AddDetails(const cib::Document& doc, const cib::ClusterStatus& status,
+                boost::json::object& out);
+
+// The `resources` array of a status document (also used by tests). Each
+// entry also has "promotable" (its clone is), "target_role" (the innermost
+// explicit one, or null) and "fail_count" (on that node).
 boost::json::array ResourcesJson(const cib::Configuration& config,
                                  const cib::ClusterStatus& status);
 

@@ -242,7 +242,7 @@ int RunExplain(const Context& ctx, const Tokens& args) {
     return Fail(ctx,
                 Status::NotFound("resource " + Quote(args[1]) + " not found"));
   }
-  policy::Snapshot snapshot{doc->config, doc->status, true};
+  policy::Snapshot snapshot{doc->config, doc->status, doc->status.quorate};
   policy::Options options;
   options.record_scores = true;
   auto graph = policy::Schedule(snapshot, options, ctx.now);

@@ -122,6 +122,13 @@ TEST_F(ControllerOpsTest, CleanupWaitLocateAndEvents) {
   RunResult locate = Crm(holder_, {"resource", "locate", "a"});
   EXPECT_EQ(locate.out, "resource a is running on: " + NodeName(other) + "\n")
       << locate.err;
+  // explain sees the live status: where it runs, nothing left to do.
+  RunResult explain = Crm(holder_, {"resource", "explain", "g"});
+  EXPECT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_NE(explain.out.find(NodeName(other)), std::string::npos)
+      << explain.out;
+  EXPECT_NE(explain.out.find("transition: nothing to do"), std::string::npos)
+      << explain.out;
 
   // The subscriber saw the failure, the recovery and the move happen.
   std::set<std::string> kinds;
