@@ -275,22 +275,42 @@ bool Starts(const ActionBuilder& b, const Rsc& p) {
   return !b.Of(p, Task::kStart).empty();
 }
 
+// Promoted again where it was demoted or stopped in this transition: the
+// promoted instance is recovered or restarted in place.
+bool Repromotes(ActionBuilder& b, const Rsc& p) {
+  for (int promote : b.Of(p, Task::kPromote)) {
+    const std::string& node = b.graph().actions[size_t(promote)].node;
+    for (Task down : {Task::kDemote, Task::kStop}) {
+      for (int id : b.Of(p, down)) {
+        if (b.graph().actions[size_t(id)].node == node) return true;
+      }
+    }
+  }
+  return false;
+}
+
 // A mandatory, symmetrical start->start order makes `then` restart when
 // `first` (re)starts: a database restarts after the filesystem under it.
+// Likewise promote->start when `first`'s promoted instance goes down and
+// comes back (recovered in place): what needs the promoted role (the file
+// system on DRBD's primary) must not stay up while it is demoted; Pacemaker
+// restarts it too ("due to required ms_drbd_pg notified").
 // Repeated until nothing changes, so chains restart as a whole.
 void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
   for (size_t round = 0; round <= ws.orders.size(); ++round) {
     bool changed = false;
     for (const Ord& o : ws.orders) {
+      bool starts = o.first_action == cib::Action::kStart;
+      bool promotes = o.first_action == cib::Action::kPromote;
       if (o.kind != cib::OrderKind::kMandatory || !o.symmetrical ||
-          o.first_action != cib::Action::kStart ||
-          o.then_action != cib::Action::kStart) {
+          !(starts || promotes) || o.then_action != cib::Action::kStart) {
         continue;
       }
       const std::vector<Rsc*>& firsts = o.first->primitives;
       const std::vector<Rsc*>& thens = o.then->primitives;
-      bool restarting = std::any_of(firsts.begin(), firsts.end(),
-                                    [&](Rsc* p) { return Starts(b, *p); });
+      bool restarting = std::any_of(firsts.begin(), firsts.end(), [&](Rsc* p) {
+        return starts ? Starts(b, *p) : Repromotes(b, *p);
+      });
       if (!restarting) continue;
       for (Rsc* m : thens) {
         bool steady =
