@@ -1,6 +1,7 @@
 #include "crmd/status_json.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <variant>
 
@@ -99,6 +100,12 @@ json::object MembershipJson(const MembershipSnapshot& m) {
                                {"received_datagrams", m.received_datagrams}}}};
 }
 
+bool GloballyUnique(const cib::Resource& clone) {
+  bool on = false;
+  const std::string* v = clone.meta.Get("globally-unique");
+  return v && ParseBool(*v, &on) && on;
+}
+
 json::array ResourcesJson(const cib::Configuration& config,
                           const cib::ClusterStatus& status) {
   json::array out;
@@ -121,9 +128,14 @@ json::array ResourcesJson(const cib::Configuration& config,
         {"managed", Managed(config, p)},
         {"failed", failed},
         {"promotable", clone != nullptr && clone->promotable},
+        {"globally_unique", clone != nullptr && GloballyUnique(*clone)},
         {"target_role", OrNull(TargetRole(config, p))},
         {"fail_count", fail_count}});
   };
+  // Anonymous clone instances are one state per node (keyed by the
+  // primitive); they are numbered here in node order, as design.md's
+  // "drbd_pg:0" (the numbers name instances, not identities).
+  std::map<std::string, int> numbers;
   for (const cib::NodeStatus& n : status.nodes) {
     if (n.state != cib::NodeState::kOnline) continue;
     for (const cib::ResourceState& r : n.resources) {
@@ -132,7 +144,14 @@ json::array ResourcesJson(const cib::Configuration& config,
       const cib::Resource* p = config.FindResource(primitive);
       if (p == nullptr || !p->IsPrimitive()) continue;
       active.insert(primitive);
-      entry(*p, r.id, n.name,
+      std::string instance = r.id;
+      const cib::Resource* parent = config.ParentOf(p->id);
+      if (parent && parent->IsGroup()) parent = config.ParentOf(parent->id);
+      if (instance == primitive && parent && parent->IsClone() &&
+          !GloballyUnique(*parent)) {
+        instance += ":" + std::to_string(numbers[primitive]++);
+      }
+      entry(*p, instance, n.name,
             r.role == cib::Role::kStopped ? cib::Role::kStarted : r.role,
             r.failed, r.fail_count.value());
     }

@@ -103,7 +103,9 @@ void CloneLines(Out& out, const json::object& st, const json::object& clone) {
       if (std::find(hosts.begin(), hosts.end(), node) == hosts.end()) {
         hosts.push_back(node);
       }
-      bool unique = Str(*e, "instance") != Str(*e, "id");
+      // Instances of a globally-unique clone are told apart; anonymous
+      // ones (numbered or not) are summarised.
+      bool unique = Bool(*e, "globally_unique");
       if (Bool(*e, "failed") || !Bool(*e, "managed") || unique) {
         PrimitiveLines(out, 4, Str(*e, "instance"), Str(*m, "agent"), {e},
                        true);
