@@ -111,15 +111,18 @@ int main(int argc, char** argv) {
       std::printf("trial %d: the group is not running\n", t);
       continue;
     }
-    // Odd trials: make the holder a non-DC node first.
+    // Even trials: the holder is the DC; odd trials: it is not. The
+    // group is moved there first when needed.
     std::string dc = Dc(c, holder.back() - '0');
-    if (t % 2 == 1 && holder == dc) {
-      int other = (holder.back() - '0') % 3 + 1;
-      Crm(c, other, "resource move g " + NodeName(other));
-      c.WaitFor([&] { return Holder(c, other) == NodeName(other); },
+    bool want_dc = t % 2 == 0;
+    if (!dc.empty() && (holder == dc) != want_dc) {
+      int target = want_dc ? dc.back() - '0' : (holder.back() - '0') % 3 + 1;
+      if (!want_dc && NodeName(target) == dc) target = target % 3 + 1;
+      Crm(c, target, "--wait resource move g " + NodeName(target));
+      c.WaitFor([&] { return Holder(c, target) == NodeName(target); },
                 seconds(10));
-      Crm(c, other, "resource clear g");
-      holder = NodeName(other);
+      Crm(c, target, "--wait resource clear g");
+      holder = NodeName(target);
     }
     int victim = holder.back() - '0';
     int watcher = victim % 3 + 1;
