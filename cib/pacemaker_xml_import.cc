@@ -24,12 +24,25 @@ Result<const Tree*> ImportContext::Resolve(std::string_view tag,
                                            const Tree& e) const {
   std::optional<std::string_view> ref = Attr(e, "id-ref");
   if (!ref) return &e;
-  auto it = ids.find(*ref);
-  if (it == ids.end()) {
+  if (!indexed_) {
+    IndexIds(*root);
+    indexed_ = true;
+  }
+  auto it = ids_.find(*ref);
+  if (it == ids_.end()) {
     return Status::NotFound("Pacemaker XML: <" + std::string(tag) + " id-ref=" +
                             Quote(*ref) + ">: no element has that id");
   }
   return it->second;
+}
+
+void ImportContext::IndexIds(const Tree& e) const {
+  for (const auto& [key, child] : e) {
+    if (std::optional<std::string_view> id = Attr(child, "id")) {
+      if (!Attr(child, "id-ref")) ids_.emplace(*id, &child);
+    }
+    IndexIds(child);
+  }
 }
 
 Status ReadNvSet(const ImportContext& ctx, std::string_view tag,
@@ -58,15 +71,6 @@ Status ReadNvSet(const ImportContext& ctx, std::string_view tag,
 namespace {
 
 using namespace pacemaker;  // NOLINT: this file implements that namespace
-
-void IndexIds(const Tree& e, ImportContext& ctx) {
-  for (const auto& [key, child] : e) {
-    if (std::optional<std::string_view> id = Attr(child, "id")) {
-      if (!Attr(child, "id-ref")) ctx.ids.emplace(std::string(*id), &child);
-    }
-    IndexIds(child, ctx);
-  }
-}
 
 // Cluster properties Pacemaker renamed into defaults long ago, mapped the
 // way `crm configure property` maps them.
@@ -168,8 +172,7 @@ Status ImportOperation(ImportContext& ctx, const Tree& op_in,
     return Status::Syntax("Pacemaker XML: primitive " + rsc + ": " +
                           Describe("op", *op) + " has no name");
   }
-  for (size_t i = 0; i < op->attribute_count(); ++i) {
-    auto [key, value] = op->attribute(i);
+  for (const auto& [key, value] : op->attributes()) {
     if (key != "id" && key != "name") {
       o.attrs.Set(std::string(key), std::string(value));
     }
@@ -347,7 +350,8 @@ Status ReadQuorum(ImportContext& ctx, const Tree& cib, ClusterStatus* status) {
 }  // namespace
 
 Result<ImportedCib> ImportPacemakerXml(std::string_view xml) {
-  auto parsed = xml::Parse(xml);
+  OpCollector ops;
+  auto parsed = xml::Parse(xml, &ops);
   if (!parsed.ok()) return parsed.status().WithContext("Pacemaker XML");
   const Tree* cib = &parsed->root();
   if (cib->tag() != "cib")
@@ -355,10 +359,8 @@ Result<ImportedCib> ImportPacemakerXml(std::string_view xml) {
   const Tree* conf = cib->Child("configuration");
   if (!conf)
     return Status::Syntax("Pacemaker XML: <cib> has no <configuration>");
-  ImportContext ctx;
-  // Only an id-ref needs the index of every id (a large status has
-  // hundreds of thousands).
-  if (xml.find("id-ref") != std::string_view::npos) IndexIds(*cib, ctx);
+  ImportContext ctx(*cib);
+  ctx.ops = &ops;
   ImportedCib out;
   ReadVersions(*cib, &out.doc.versions);
   PL_RETURN_IF_ERROR(ImportConfiguration(ctx, *conf, &out.doc.config));

@@ -112,34 +112,79 @@ int Rank(Role r) {
   }
 }
 
-struct Op {
-  const Tree* e;
-  std::string task;
-  int rc = 0;
-  int op_status = 0;
-  long long call_id = 0;
-  long long interval_ms = 0;
-  int target = -1;  // from the transition key; -1 unknown
-};
+using Op = OpRecord;
 
-int IntAttr(const Tree& e, std::string_view name, int fallback) {
+int IntOr(std::string_view s, int fallback) {
   long long v = 0;
-  std::optional<std::string_view> s = Attr(e, name);
-  return s && ParseInt64(*s, &v) ? int(v) : fallback;
+  return ParseInt64(s, &v) ? int(v) : fallback;
 }
 
-Op ReadOp(const Tree& e) {
-  Op op{&e, AttrOr(e, "operation")};
-  op.rc = IntAttr(e, "rc-code", 0);
-  op.op_status = IntAttr(e, "op-status", 0);
+// transition-key: ACTION:TRANSITION:TARGET_RC:UUID -> TARGET_RC, or -1.
+int TargetRc(std::string_view key) {
+  size_t first = key.find(':');
+  size_t second =
+      first == std::string_view::npos ? first : key.find(':', first + 1);
+  if (second == std::string_view::npos) return -1;
+  size_t third = key.find(':', second + 1);
   long long v = 0;
-  if (ParseInt64(AttrOr(e, "call-id"), &v)) op.call_id = v;
-  if (ParseInt64(AttrOr(e, "interval", "0"), &v)) op.interval_ms = v;
-  // transition-key: ACTION:TRANSITION:TARGET_RC:UUID
-  std::vector<std::string> key = Split(AttrOr(e, "transition-key"), ':');
-  if (key.size() >= 3 && ParseInt64(key[2], &v)) op.target = int(v);
-  return op;
+  std::string_view field = key.substr(second + 1, third - second - 1);
+  return ParseInt64(field, &v) ? int(v) : -1;
 }
+
+}  // namespace
+
+// Called for each of the ~18 attributes of every lrm_rsc_op: dispatched on
+// the name's length first, so most names cost one comparison.
+void OpCollector::OnAttribute(uint32_t element, const xml::Attribute& a) {
+  if (ops_.empty() || ops_.back().element != element) {
+    ops_.emplace_back().element = element;
+  }
+  OpRecord& op = ops_.back();
+  std::string_view name = a.name, value = a.value;
+  long long v = 0;
+  switch (name.size()) {
+    case 7:
+      if (name == "rc-code") {
+        op.rc = IntOr(value, 0);
+      } else if (name == "call-id" && ParseInt64(value, &v)) {
+        op.call_id = v;
+      }
+      break;
+    case 8:
+      if (name == "interval" && ParseInt64(value, &v)) op.interval_ms = v;
+      break;
+    case 9:
+      if (name == "operation") {
+        op.task = std::string(value);
+      } else if (name == "op-status") {
+        op.op_status = IntOr(value, 0);
+      }
+      break;
+    case 11:
+      if (name == "exit-reason") op.exit_reason = std::string(value);
+      break;
+    case 14:
+      if (name == "transition-key") {
+        op.target = TargetRc(value);
+      } else if (name == "last-rc-change" && ParseInt64(value, &v)) {
+        op.last_rc_change = v;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+const OpRecord& OpCollector::Find(const Tree& e) const {
+  static const OpRecord kNone;
+  uint32_t index = e.index();
+  auto it = std::lower_bound(
+      ops_.begin(), ops_.end(), index,
+      [](const OpRecord& op, uint32_t at) { return op.element < at; });
+  return it != ops_.end() && it->element == index ? *it : kNone;
+}
+
+namespace {
 
 bool Succeeded(const Op& op) {
   if (op.op_status != 0) return false;
@@ -192,7 +237,7 @@ struct History {
 };
 
 void ApplySuccess(const Op& op, History& h, bool* migration) {
-  const std::string& t = op.task;
+  std::string_view t = op.task;
   if (t == "start" || t == "migrate_from") {
     h.role = Role::kStarted;
   } else if (t == "stop") {
@@ -244,55 +289,58 @@ struct NodeCtx {
   ImportContext* ctx;
   const std::string* node;
   ClusterStatus* status;
+  std::vector<const Op*>* ops;  // scratch for Replay
 };
 
-// The id a resource's history is kept under in our status.
-std::string StatusId(const ConfigIndex& config, const std::string& lrm_id) {
+// The id a resource's history is kept under in our status: lrm_id or a
+// prefix of it.
+std::string_view StatusId(const ConfigIndex& config, std::string_view lrm_id) {
   if (config.Find(lrm_id)) return lrm_id;
   size_t colon = lrm_id.rfind(':');
   if (colon == std::string::npos || colon == 0 ||
       lrm_id.find_first_not_of("0123456789", colon + 1) != std::string::npos) {
     return lrm_id;
   }
-  std::string base = lrm_id.substr(0, colon);
+  std::string_view base = lrm_id.substr(0, colon);
   if (!config.Find(base)) return lrm_id;
   CloneInfo ci = CloneOfPrimitive(config, base);
   return ci.clone && ci.unique ? lrm_id : base;
 }
 
-void RecordFailure(NodeCtx& n, const std::string& id, const Op& op) {
+void RecordFailure(NodeCtx& n, std::string_view id, const Op& op) {
   FailedAction f;
-  f.resource = id;
+  f.resource = std::string(id);
   f.node = *n.node;
-  f.action = op.task;
+  f.action = std::string(op.task);
   f.interval_ms = op.interval_ms;
   f.rc = op.rc;
   f.status = OpStatusText(op.op_status);
-  f.reason = AttrOr(*op.e, "exit-reason");
+  f.reason = op.exit_reason;
   if (f.reason.empty()) f.reason = RcText(op.rc);
-  long long t = 0;
-  if (ParseInt64(AttrOr(*op.e, "last-rc-change"), &t)) f.at = FromEpoch(t);
+  if (op.last_rc_change) f.at = FromEpoch(*op.last_rc_change);
   for (const auto& other : n.status->failures) {
     if (other == f) return;
   }
   n.status->failures.push_back(std::move(f));
 }
 
-std::optional<History> Replay(NodeCtx& n, const std::string& id,
+std::optional<History> Replay(NodeCtx& n, std::string_view id,
                               const Tree& lrm_resource) {
-  std::vector<Op> ops;
+  std::vector<const Op*>& ops = *n.ops;
+  ops.clear();
   for (const auto& [key, e] : lrm_resource) {
-    if (key == "lrm_rsc_op") ops.push_back(ReadOp(e));
+    if (key == "lrm_rsc_op") ops.push_back(&n.ctx->ops->Find(e));
   }
   // Pending operations (call-id -1) are the newest.
-  std::stable_sort(ops.begin(), ops.end(), [](const Op& a, const Op& b) {
-    long long ka = a.call_id < 0 ? LLONG_MAX : a.call_id;
-    long long kb = b.call_id < 0 ? LLONG_MAX : b.call_id;
+  std::stable_sort(ops.begin(), ops.end(), [](const Op* a, const Op* b) {
+    long long ka = a->call_id < 0 ? LLONG_MAX : a->call_id;
+    long long kb = b->call_id < 0 ? LLONG_MAX : b->call_id;
     return ka < kb;
   });
   History h;
   bool migration = false;
-  for (const Op& op : ops) {
+  for (const Op* each : ops) {
+    const Op& op = *each;
     if (op.op_status == 1) continue;  // cancelled
     if (op.op_status == -1 || op.call_id < 0) {
       if (op.task == "start" || op.task == "migrate_from")
@@ -309,7 +357,7 @@ std::optional<History> Replay(NodeCtx& n, const std::string& id,
     }
   }
   if (migration) {
-    n.ctx->Note("status: " + id + " on " + *n.node +
+    n.ctx->Note("status: " + std::string(id) + " on " + *n.node +
                 ": live migration history read as a stop on the source");
   }
   if (h.role == Role::kUnknown) return std::nullopt;
@@ -320,15 +368,17 @@ void ImportLrm(NodeCtx& n, const Tree& node_state, NodeStatus* ns) {
   const Tree* lrm = node_state.Child("lrm");
   if (lrm) lrm = lrm->Child("lrm_resources");
   if (!lrm) return;
-  // Where each id is in ns->resources (a node may run thousands).
-  std::unordered_map<std::string, size_t> where;
-  for (size_t i = 0; i < ns->resources.size(); ++i) {
-    where.emplace(ns->resources[i].id, i);
-  }
+  size_t count = 0;
+  for (const auto& [key, e] : *lrm) count += key == "lrm_resource";
+  ns->resources.reserve(ns->resources.size() + count);
+  // Where each id is in ns->resources (a node may run thousands); the keys
+  // are views into the document.
+  std::unordered_map<std::string_view, size_t> where;
+  where.reserve(count);
   for (const auto& [key, e] : *lrm) {
     if (key != "lrm_resource") continue;
-    std::string lrm_id = AttrOr(e, "id");
-    std::string id = StatusId(*n.config, lrm_id);
+    std::string_view lrm_id = Attr(e, "id").value_or("");
+    std::string_view id = StatusId(*n.config, lrm_id);
     auto h = Replay(n, id, e);
     if (!h) continue;
     Role role = h->role;
@@ -338,13 +388,15 @@ void ImportLrm(NodeCtx& n, const Tree& node_state, NodeStatus* ns) {
     auto [it, added] = where.emplace(id, ns->resources.size());
     if (!added) {
       ResourceState* existing = &ns->resources[it->second];
-      n.ctx->Note("status: " + lrm_id + " on " + *n.node + " merged into " +
-                  id + " (anonymous clone instances are not numbered)");
+      n.ctx->Note("status: " + std::string(lrm_id) + " on " + *n.node +
+                  " merged into " + std::string(id) +
+                  " (anonymous clone instances are not numbered)");
       if (Rank(role) > Rank(existing->role)) existing->role = role;
       existing->failed = existing->failed || h->failed;
       continue;
     }
-    ns->resources.push_back({id, role, h->failed, Score(), std::nullopt});
+    ns->resources.push_back(
+        {std::string(id), role, h->failed, Score(), std::nullopt});
   }
 }
 
@@ -361,10 +413,10 @@ void ImportFailCounts(NodeCtx& n, NodeStatus* ns) {
     }
     std::string rsc = a.name.substr(count ? 11 : 13);
     rsc = rsc.substr(0, rsc.find('#'));
-    std::string id = StatusId(*n.config, rsc);
+    std::string_view id = StatusId(*n.config, rsc);
     ResourceState* rs = ns->Find(id);
     if (!rs) {
-      ns->resources.push_back({id, Role::kStopped});
+      ns->resources.push_back({std::string(id), Role::kStopped});
       rs = &ns->resources.back();
     }
     if (count) {
@@ -402,6 +454,7 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
   bool fencing = OptionTrue(config, "stonith-enabled");
   ConfigIndex index(config);
   ClusterStatus& out = doc->status;
+  std::vector<const Op*> ops;
   for (const auto& [key, e] : status) {
     if (key != "node_state") continue;
     const Node* node = FindConfigNode(config, e);
@@ -422,7 +475,7 @@ Status ImportStatus(ImportContext& ctx, const Tree& cib, const Tree& status,
       }
     }
     ns.state = DecideState(e, ns.attributes, fencing, ctx, ns.name);
-    NodeCtx n{&index, &ctx, &ns.name, &out};
+    NodeCtx n{&index, &ctx, &ns.name, &out, &ops};
     ImportLrm(n, e, &ns);
     ImportFailCounts(n, &ns);
     out.nodes.push_back(std::move(ns));

@@ -1,40 +1,104 @@
 // The CIB subset of XML 1.0, one pass, no recursion: an explicit stack of
-// open elements. Capacity for every element is reserved up front from the
-// number of '<' in the text (each element starts with one), so the tree's
-// pointers never move while it is built; attributes are indexed, and
-// reserved the same way from the '='s.
+// open elements (indices into the element array, which may grow while the
+// tree is built). Each start tag is checked once, character by character
+// through lookup tables; attributes are not stored (see xml_reader.h), so
+// the parse allocates only the element array, the small arena of decoded
+// values and the scratch list of one tag's attribute names (to refuse
+// duplicates).
 #include "cib/xml_reader.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace paceline::cib::xml {
 
-std::optional<std::string_view> Element::Attr(std::string_view name) const {
-  for (uint32_t i = 0; i < n_attrs_; ++i) {
-    Attribute a = storage_->Get(first_attr_ + i);
-    if (a.name == name) return a.value;
-  }
-  return std::nullopt;
-}
-
-const Element* Element::Child(std::string_view tag) const {
-  for (const Element* c = first_child_; c; c = c->next_) {
-    if (c->tag_ == tag) return c;
-  }
-  return nullptr;
-}
-
 namespace {
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool IsNameStart(char ch) {
-  auto c = static_cast<unsigned char>(ch);
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         c == ':' || c >= 0x80;
+enum CharClass : uint8_t {
+  kNameStart = 1,  // also a name character
+  kNameChar = 2,
+  kSpace = 4,
+};
+
+constexpr std::array<uint8_t, 256> MakeClasses() {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    bool start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+                 c == ':' || c >= 0x80;
+    bool name = start || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    t[size_t(c)] = uint8_t((start ? kNameStart : 0) | (name ? kNameChar : 0));
+  }
+  for (char c : {' ', '\t', '\n', '\r'}) t[uint8_t(c)] |= kSpace;
+  return t;
 }
-bool IsNameChar(char c) {
-  return IsNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+constexpr std::array<uint8_t, 256> kClass = MakeClasses();
+
+bool Is(char c, CharClass k) { return kClass[uint8_t(c)] & k; }
+bool IsSpace(char c) { return Is(c, kSpace); }
+
+// Where the fast scan of an attribute value from text[i] stops: at the
+// quote that closes it, or at a byte that needs decoding ('&', a tab or
+// newline, any control character) or is refused ('<'); text.size() if
+// none. Values are most of a CIB's bytes: SSE2 looks at 16 at a time.
+[[gnu::always_inline]] inline size_t ScanValue(std::string_view text, size_t i,
+                                               char quote) {
+#if defined(__SSE2__)
+  const __m128i q = _mm_set1_epi8(quote);
+  const __m128i amp = _mm_set1_epi8('&');
+  const __m128i lt = _mm_set1_epi8('<');
+  const __m128i control = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= text.size(); i += 16) {
+    __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, amp)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, lt),
+                                  _mm_cmpeq_epi8(_mm_min_epu8(v, control), v)));
+    if (int mask = _mm_movemask_epi8(hit)) {
+      return i + size_t(std::countr_zero(unsigned(mask)));
+    }
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == quote || c == '&' || c == '<' || uint8_t(c) < 0x20) break;
+  }
+  return i;
+}
+
+// The end of the name characters from text[i] on (text.size() if they
+// run to the end): [A-Za-z0-9_:.-] and every byte of a multi-byte UTF-8
+// character. The caller checks the first one is a name start.
+[[gnu::always_inline]] inline size_t NameEnd(std::string_view text, size_t i) {
+#if defined(__SSE2__)
+  auto in = [](__m128i v, char lo, char hi) {  // lo <= v <= hi (ASCII)
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(char(lo - 1))),
+                         _mm_cmpgt_epi8(_mm_set1_epi8(char(hi + 1)), v));
+  };
+  for (; i + 16 <= text.size(); i += 16) {
+    __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    __m128i letter = in(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z');
+    // '-', '.', digits and ':' are 0x2D..0x3A, but for '/' (0x2F).
+    __m128i punct = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+                                     in(v, '-', ':'));
+    __m128i name = _mm_or_si128(
+        _mm_or_si128(letter, punct),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+                     _mm_cmplt_epi8(v, _mm_setzero_si128())));  // >= 0x80
+    if (int stop = ~_mm_movemask_epi8(name) & 0xffff) {
+      return i + size_t(std::countr_zero(unsigned(stop)));
+    }
+  }
+#endif
+  while (i < text.size() && Is(text[i], kNameChar)) ++i;
+  return i;
 }
 
 void AppendUtf8(unsigned cp, std::string& out) {
@@ -63,10 +127,64 @@ bool IsXmlChar(unsigned cp) {
 
 }  // namespace
 
+// ---- Reading a checked tree.
+
+std::string_view detail::Storage::Value(uint32_t raw, uint32_t size) const {
+  if (!decoded.empty()) {
+    auto it = std::lower_bound(
+        decoded.begin(), decoded.end(), raw,
+        [](const Decoded& d, uint32_t at) { return d.raw < at; });
+    if (it != decoded.end() && it->raw == raw) {
+      return std::string_view(arena).substr(it->at, it->size);
+    }
+  }
+  return text.substr(raw, size);
+}
+
+// The tag was checked by the parse: blanks, a name, blanks, '=', blanks, a
+// quoted value without its quote.
+void AttributeRange::Iterator::Read() {
+  std::string_view text = storage_->text;
+  size_t i = pos_;
+  while (IsSpace(text[i])) ++i;
+  size_t name = i;
+  i = NameEnd(text, i);
+  current_.name = text.substr(name, i - name);
+  while (text[i] != '"' && text[i] != '\'') ++i;
+  char quote = text[i++];
+  // A value the parse had to decode may stop the scan before its quote.
+  size_t close = ScanValue(text, i, quote);
+  if (text[close] != quote) close = text.find(quote, close);
+  current_.value = storage_->Value(uint32_t(i), uint32_t(close - i));
+  pos_ = uint32_t(close + 1);
+}
+
+Attribute Element::attribute(size_t i) const {
+  auto it = attributes().begin();
+  for (; i > 0; --i) ++it;
+  return *it;
+}
+
+std::optional<std::string_view> Element::Attr(std::string_view name) const {
+  for (const Attribute& a : attributes()) {
+    if (a.name == name) return a.value;
+  }
+  return std::nullopt;
+}
+
+const Element* Element::Child(std::string_view tag) const {
+  for (const Element* c = At(first_child_); c; c = c->Next()) {
+    if (c->tag() == tag) return c;
+  }
+  return nullptr;
+}
+
+// ---- The parse.
+
 class Parser {
  public:
-  Parser(std::string_view text, Document& doc)
-      : text_(text), doc_(doc), store_(*doc.storage_) {
+  Parser(std::string_view text, Document& doc, Observer* observer)
+      : text_(text), store_(*doc.storage_), observer_(observer) {
     store_.text = text;
   }
 
@@ -74,9 +192,10 @@ class Parser {
     if (text_.size() > UINT32_MAX) {
       return Status::Syntax("the document is larger than 4 GiB");
     }
-    doc_.elements_.reserve(size_t(std::count(text_.begin(), text_.end(), '<')));
-    store_.attributes.reserve(
-        size_t(std::count(text_.begin(), text_.end(), '=')));
+    // Room for any CIB (its elements take 100 to 250 bytes of text each,
+    // none less than 40), so the array is never copied while it grows;
+    // what is not used is never touched, so it costs no memory.
+    store_.elements.reserve(text_.size() / 40 + 16);
     if (text_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
     PL_RETURN_IF_ERROR(Misc());
     if (pos_ >= text_.size()) return Error(pos_, "no root element");
@@ -90,11 +209,10 @@ class Parser {
 
  private:
   struct Open {
-    Element* element;
-    Element* last_child;
+    uint32_t element;
+    uint32_t last_child;  // 0: none yet
     size_t at;
   };
-
   Status Error(size_t at, const std::string& what) const {
     at = std::min(at, text_.size());
     auto before = text_.substr(0, at);
@@ -115,9 +233,8 @@ class Parser {
   }
   std::string_view Name() {
     size_t start = pos_;
-    if (pos_ < text_.size() && IsNameStart(text_[pos_])) {
-      ++pos_;
-      while (pos_ < text_.size() && IsNameChar(text_[pos_])) ++pos_;
+    if (pos_ < text_.size() && Is(text_[pos_], kNameStart)) {
+      pos_ = NameEnd(text_, pos_ + 1);
     }
     return text_.substr(start, pos_ - start);
   }
@@ -194,23 +311,13 @@ class Parser {
     return Status::Ok();
   }
 
-  // An attribute value text_[begin, end) into `a`: where it is in the
-  // text when it needs no change, else decoded into the arena (references;
-  // literal tab, newline, CR, CRLF -> one space, as XML's attribute-value
-  // normalization says).
-  Status Value(size_t begin, size_t end, detail::PackedAttribute& a) {
-    std::string_view raw = text_.substr(begin, end - begin);
-    size_t special = raw.find_first_of("&<\t\n\r");
-    if (special == std::string_view::npos) {
-      a.value = uint32_t(begin);
-      a.value_size = uint32_t(raw.size());
-      return Status::Ok();
-    }
+  // A value that needs decoding, text_[begin, end) (the closing quote at
+  // end), into the arena (references; literal tab, newline, CR, CRLF -> one
+  // space, as XML's attribute-value normalization says).
+  Status Decode(size_t begin, size_t end) {
     std::string& out = store_.arena;
-    a.decoded = 1;
-    a.value = uint32_t(out.size());
-    out += raw.substr(0, special);
-    for (size_t i = begin + special; i < end;) {
+    size_t at = out.size();
+    for (size_t i = begin; i < end;) {
       char c = text_[i];
       if (c == '<') return Error(i, "'<' in an attribute value");
       if (c == '&') {
@@ -225,25 +332,73 @@ class Parser {
     if (out.size() > UINT32_MAX) {
       return Error(begin, "too many decoded attribute values");
     }
-    a.value_size = uint32_t(out.size() - a.value);
+    store_.decoded.push_back(
+        {uint32_t(begin), uint32_t(at), uint32_t(out.size() - at)});
     return Status::Ok();
   }
 
-  Status Attributes(Element& e, size_t tag_at) {
-    std::string tag(e.tag_);
+  // The common case, inline: the quoted value at pos_ needs no decoding.
+  // Its closing quote, or npos (anything else, errors included).
+  size_t PlainValue() const {
+    char quote = pos_ < text_.size() ? text_[pos_] : '\0';
+    if (quote != '"' && quote != '\'') return std::string_view::npos;
+    size_t i = ScanValue(text_, pos_ + 1, quote);
+    return i < text_.size() && text_[i] == quote ? i : std::string_view::npos;
+  }
+
+  // Any other quoted value at pos_ (the opening quote) of attribute `name`:
+  // where its closing quote is.
+  Status Quoted(std::string_view name, size_t* close) const {
+    char quote = pos_ < text_.size() ? text_[pos_] : '\0';
+    if (quote != '"' && quote != '\'') {
+      return Error(pos_, "expected a quoted value for " + std::string(name));
+    }
+    *close = text_.find(quote, pos_ + 1);
+    if (*close == std::string_view::npos) {
+      return Error(pos_,
+                   "the value of " + std::string(name) + " is not terminated");
+    }
+    return Status::Ok();
+  }
+
+  // A name already read in this tag: a cheap filter (one bit of 64 per
+  // name), then the names themselves.
+  bool Duplicate(std::string_view name) {
+    uint64_t bit = uint64_t(1) << ((uint8_t(name.front()) * 7 +
+                                    uint8_t(name.back()) + name.size()) &
+                                   63);
+    bool maybe = (seen_ & bit) != 0;
+    seen_ |= bit;
+    if (maybe) {
+      for (std::string_view other : names_) {
+        if (other == name) return true;
+      }
+    }
+    names_.push_back(name);
+    return false;
+  }
+
+  Status Attributes(Element& e, uint32_t index, size_t tag_at) {
+    names_.clear();
+    seen_ = 0;
+    bool observed = observer_ && observer_->Wants(e.tag());
     for (;;) {
       bool space = SkipSpaces();
       if (pos_ >= text_.size()) {
-        return Error(tag_at, "<" + tag + "> is not terminated");
+        return Error(tag_at,
+                     "<" + std::string(e.tag()) + "> is not terminated");
       }
       char c = text_[pos_];
       if (c == '>' || c == '/') return Status::Ok();
-      if (!space)
-        return Error(pos_, "expected a blank, '>' or '/>' in <" + tag + ">");
+      if (!space) {
+        return Error(pos_, "expected a blank, '>' or '/>' in <" +
+                               std::string(e.tag()) + ">");
+      }
       size_t name_at = pos_;
       std::string_view name = Name();
       if (name.empty()) {
-        return Error(pos_, "expected an attribute name in <" + tag + ">");
+        return Error(pos_, "expected an attribute name in <" +
+                               std::string(e.tag()) + ">");
       }
       SkipSpaces();
       if (pos_ >= text_.size() || text_[pos_] != '=') {
@@ -251,28 +406,27 @@ class Parser {
       }
       ++pos_;
       SkipSpaces();
-      char quote = pos_ < text_.size() ? text_[pos_] : '\0';
-      if (quote != '"' && quote != '\'') {
-        return Error(pos_, "expected a quoted value for " + std::string(name));
-      }
-      size_t close = text_.find(quote, pos_ + 1);
-      if (close == std::string_view::npos) {
-        return Error(
-            pos_, "the value of " + std::string(name) + " is not terminated");
-      }
-      if (e.Attr(name)) {
+      size_t close = PlainValue();
+      bool plain = close != std::string_view::npos;
+      if (!plain) PL_RETURN_IF_ERROR(Quoted(name, &close));
+      if (Duplicate(name)) {
         return Error(name_at, "duplicate attribute " + std::string(name) +
-                                  " in <" + tag + ">");
+                                  " in <" + std::string(e.tag()) + ">");
       }
-      if (name.size() > UINT16_MAX) {
-        return Error(name_at, "attribute name longer than 65535 bytes");
+      if (!plain) PL_RETURN_IF_ERROR(Decode(pos_ + 1, close));
+      if (observed) {
+        std::string_view value = plain
+                                     ? text_.substr(pos_ + 1, close - pos_ - 1)
+                                     : std::string_view(store_.arena)
+                                           .substr(store_.decoded.back().at,
+                                                   store_.decoded.back().size);
+        observer_->OnAttribute(index, {name, value});
       }
-      detail::PackedAttribute a{};
-      a.name = uint32_t(name_at);
-      a.name_size = uint16_t(name.size());
-      PL_RETURN_IF_ERROR(Value(pos_ + 1, close, a));
       pos_ = close + 1;
-      store_.attributes.push_back(a);
+      if (e.n_attrs_ == UINT16_MAX) {
+        return Error(name_at, "more than 65535 attributes in <" +
+                                  std::string(e.tag()) + ">");
+      }
       ++e.n_attrs_;
     }
   }
@@ -283,25 +437,24 @@ class Parser {
     size_t at = pos_++;
     std::string_view tag = Name();
     if (tag.empty()) return Error(pos_, "expected an element name after '<'");
-    if (doc_.elements_.size() == doc_.elements_.capacity()) {
-      return Error(at, "internal error: element count");  // cannot happen
+    if (tag.size() > UINT16_MAX) {
+      return Error(at + 1, "element name longer than 65535 bytes");
     }
-    Element& e = doc_.elements_.emplace_back();
+    auto index = uint32_t(store_.elements.size());
+    Element& e = store_.elements.emplace_back();
     e.storage_ = &store_;
-    e.tag_ = tag;
-    e.first_attr_ = uint32_t(store_.attributes.size());
-    if (open.empty()) {
-      doc_.root_ = &e;
-    } else {
+    e.tag_ = uint32_t(at + 1);
+    e.tag_size_ = uint16_t(tag.size());
+    if (!open.empty()) {
       Open& parent = open.back();
       if (parent.last_child) {
-        parent.last_child->next_ = &e;
+        store_.elements[parent.last_child].next_ = index;
       } else {
-        parent.element->first_child_ = &e;
+        store_.elements[parent.element].first_child_ = index;
       }
-      parent.last_child = &e;
+      parent.last_child = index;
     }
-    PL_RETURN_IF_ERROR(Attributes(e, at));
+    PL_RETURN_IF_ERROR(Attributes(e, index, at));
     if (text_[pos_] == '/') {
       if (!StartsWith("/>")) return Error(pos_, "expected '/>'");
       pos_ += 2;
@@ -312,7 +465,7 @@ class Parser {
       return Error(at,
                    "elements nested deeper than " + std::to_string(kMaxDepth));
     }
-    open.push_back({&e, nullptr, at});
+    open.push_back({index, 0, at});
     return Status::Ok();
   }
 
@@ -325,7 +478,7 @@ class Parser {
       return Error(pos_, "expected '>' to close </" + std::string(tag) + ">");
     }
     ++pos_;
-    std::string_view expected = open.back().element->tag_;
+    std::string_view expected = store_.elements[open.back().element].tag();
     if (tag != expected) {
       return Error(at, "expected </" + std::string(expected) + ">, found </" +
                            std::string(tag) + ">");
@@ -354,8 +507,8 @@ class Parser {
       PL_RETURN_IF_ERROR(Text());
       if (pos_ >= text_.size()) {
         const Open& o = open.back();
-        return Error(o.at,
-                     "<" + std::string(o.element->tag_) + "> is never closed");
+        return Error(o.at, "<" + std::string(store_.elements[o.element].tag()) +
+                               "> is never closed");
       }
       if (StartsWith("</")) {
         PL_RETURN_IF_ERROR(EndTag(open));
@@ -375,14 +528,16 @@ class Parser {
   }
 
   std::string_view text_;
-  Document& doc_;
   detail::Storage& store_;
+  Observer* observer_;
   size_t pos_ = 0;
+  std::vector<std::string_view> names_;  // of the current tag
+  uint64_t seen_ = 0;                    // Duplicate()'s filter
 };
 
-Result<Document> Parse(std::string_view text) {
+Result<Document> Parse(std::string_view text, Observer* observer) {
   Document doc;
-  PL_RETURN_IF_ERROR(Parser(text, doc).Run());
+  PL_RETURN_IF_ERROR(Parser(text, doc, observer).Run());
   return doc;
 }
 

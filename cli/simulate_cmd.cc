@@ -2,6 +2,7 @@
 // here), what-ifs applied to the snapshot, one Schedule() call, and the
 // crm_simulate-style report or the JSON document.
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "cib/store.h"
 #include "cli/cib.h"
 #include "cli/simulate.h"
+#include "cli/simulate_heap.h"
 #include "cli/simulate_render.h"
 #include "common/strings.h"
 #include "policy/policy.h"
@@ -250,21 +252,31 @@ Status InjectFailure(policy::Snapshot& s, const std::string& spec, WallTime now,
 
 struct Outcome {
   policy::Snapshot snapshot;  // after the what-ifs
-  cib::ClusterStatus before;  // as the file has it
+  // The status as the file has it, kept only when a what-if changed it.
+  std::optional<cib::ClusterStatus> changed_from;
   std::vector<std::string> modifications;
   policy::TransitionGraph graph;
+  // The status after the transition; only the text output and --save need
+  // it (a 32x1000 cluster's status is 32,000 entries: not built for JSON).
   cib::ClusterStatus revised;
+
+  const cib::ClusterStatus& before() const {
+    return changed_from ? *changed_from : snapshot.status;
+  }
 };
 
-Result<Outcome> Simulate(const cib::Document& doc, const Request& r,
-                         WallTime now) {
+// The document is taken by value: callers that are done with it move it
+// in, and nothing large is copied.
+Result<Outcome> Simulate(cib::Document doc, const Request& r, WallTime now) {
   Outcome o;
-  o.before = doc.status;
-  o.snapshot.config = doc.config;
-  o.snapshot.status = doc.status;
+  if (!r.node_down.empty() || !r.node_up.empty() || !r.fail.empty()) {
+    o.changed_from = doc.status;
+  }
   // The quorum the file recorded (Pacemaker's have-quorum), unless the
   // what-if sets it.
   o.snapshot.quorate = doc.status.quorate;
+  o.snapshot.config = std::move(doc.config);
+  o.snapshot.status = std::move(doc.status);
   for (const auto& n : r.node_down) {
     PL_RETURN_IF_ERROR(SetNodeState(o.snapshot, n, false, o.modifications));
   }
@@ -284,14 +296,16 @@ Result<Outcome> Simulate(const cib::Document& doc, const Request& r,
   policy::Options options;
   options.record_scores = r.scores;
   PL_ASSIGN_OR_RETURN(o.graph, policy::Schedule(o.snapshot, options, now));
-  o.revised = policy::ApplyTransition(o.snapshot, o.graph);
+  if (r.output_as != "json" || r.save) {
+    o.revised = policy::ApplyTransition(o.snapshot, o.graph);
+  }
   return o;
 }
 
 void PrintText(const Outcome& o, const Request& r, std::ostream& out) {
   const cib::Configuration& config = o.snapshot.config;
   out << "Current cluster status:\n";
-  simulate::PrintClusterStatus(config, o.before, out);
+  simulate::PrintClusterStatus(config, o.before(), out);
   if (!o.modifications.empty()) {
     out << "\nPerforming Requested Modifications:\n";
     for (const auto& m : o.modifications) out << "  * " << m << "\n";
@@ -302,7 +316,7 @@ void PrintText(const Outcome& o, const Request& r, std::ostream& out) {
   }
   out << "\nTransition Summary:\n";
   simulate::PrintSummary(
-      simulate::TransitionSummary(o.snapshot, o.before, o.graph), out);
+      simulate::TransitionSummary(o.snapshot, o.before(), o.graph), out);
   out << "\nExecuting Cluster Transition:\n";
   simulate::PrintExecution(o.graph, out);
   out << "\nRevised Cluster Status:\n";
@@ -335,7 +349,7 @@ Result<Outcome> Run(const Request& r, const std::string& path, WallTime now) {
   if (!r.save) {
     auto doc = store.Load();
     if (!doc.ok()) return Missing(path, doc.status());
-    return Simulate(*doc, r, now);
+    return Simulate(std::move(*doc), r, now);
   }
   std::optional<Outcome> outcome;
   Status refused;  // the simulation's own failure, as opposed to the file's
@@ -380,7 +394,7 @@ Result<Outcome> RunOnPacemakerXml(const Request& r, const crm::Environment& env,
   auto doc = ReadPacemakerXmlFile(r.pacemaker_xml, &notes);
   if (!doc.ok()) return doc.status();
   for (const auto& note : notes) err << "notice: " << note << "\n";
-  return Simulate(*doc, r, env.now);
+  return Simulate(std::move(*doc), r, env.now);
 }
 
 }  // namespace
@@ -395,6 +409,10 @@ int RunSimulate(const std::vector<std::string>& args,
     out << help;
     return 0;
   }
+  std::error_code ec;
+  auto size = std::filesystem::file_size(
+      r.pacemaker_xml.empty() ? CibPath(r, env) : r.pacemaker_xml, ec);
+  if (!ec) PrepareHeapForLargeJob(size);
   auto outcome = r.pacemaker_xml.empty() ? RunOnFile(r, env)
                                          : RunOnPacemakerXml(r, env, err);
   if (!outcome.ok()) return Fail(err, outcome.status());

@@ -1,7 +1,6 @@
 // Score listings (`simulate --scores`) and the `paceline.simulate/1` JSON
 // document (`simulate --output-as=json`).
 #include <algorithm>
-#include <boost/json.hpp>
 #include <map>
 #include <unordered_map>
 
@@ -11,8 +10,6 @@
 namespace paceline::cli::simulate {
 
 namespace {
-
-namespace json = boost::json;
 
 // Terms of one resource, per node, nodes in order of first appearance.
 struct NodeTerms {
@@ -91,41 +88,123 @@ void PrintSection(const policy::TransitionGraph& graph, bool promotion,
   }
 }
 
-json::value OrNull(const std::string& s) {
-  return s.empty() ? json::value(nullptr) : json::value(s);
-}
-
-json::object ResourceJson(const policy::Placement& p) {
-  json::object o;
-  o["id"] = p.primitive;
-  o["instance"] = p.instance;
-  o["parent"] = OrNull(p.parent);
-  o["group"] = OrNull(p.group);
-  o["agent"] = p.agent;
-  o["role"] =
-      std::string(cib::RoleName(p.node.empty() ? cib::Role::kStopped : p.role));
-  o["node"] = OrNull(p.node);
-  o["managed"] = p.managed;
-  o["failed"] = p.failed;
-  return o;
-}
-
-json::object ActionJson(const policy::Action& a,
-                        const std::vector<int>& after) {
-  json::object o;
-  o["id"] = a.id;
-  o["action"] = std::string(policy::TaskName(a.task));
-  o["resource"] = a.resource;
-  o["node"] = a.pseudo ? json::value(nullptr) : OrNull(a.node);
-  if (a.pseudo) o["pseudo"] = true;
-  if (a.task == policy::Task::kMonitor) {
-    o["interval_ms"] = static_cast<std::int64_t>(a.interval_ms);
+// The JSON document is written straight into one string (a 32x1000
+// cluster has thousands of placements and actions: building a DOM first
+// cost more than scheduling them). The same bytes boost::json::serialize
+// writes: no blanks, keys in the order given, UTF-8 passed through,
+// control characters escaped.
+void Str(std::string& out, std::string_view v) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  auto plain = [](char c) {
+    return c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+  };
+  if (std::all_of(v.begin(), v.end(), plain)) {  // ids, node names, ...
+    out += v;
+    out += '"';
+    return;
   }
-  json::array preds;
-  for (int id : after) preds.push_back(id);
-  o["after"] = std::move(preds);
-  if (!a.runnable) o["runnable"] = false;
-  return o;
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u >= 0x20) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\b') {
+      out += "\\b";
+    } else if (c == '\f') {
+      out += "\\f";
+    } else {
+      out += "\\u00";
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  out += '"';
+}
+
+// "key":value pieces; `first` leaves out the separating comma.
+void Key(std::string& out, std::string_view key, bool first = false) {
+  if (!first) out += ',';
+  Str(out, key);
+  out += ':';
+}
+void Field(std::string& out, std::string_view key, std::string_view value,
+           bool first = false) {
+  Key(out, key, first);
+  Str(out, value);
+}
+void FieldOrNull(std::string& out, std::string_view key,
+                 std::string_view value) {
+  Key(out, key);
+  if (value.empty()) {
+    out += "null";
+  } else {
+    Str(out, value);
+  }
+}
+void BoolField(std::string& out, std::string_view key, bool value) {
+  Key(out, key);
+  out += value ? "true" : "false";
+}
+void IntField(std::string& out, std::string_view key, long long value) {
+  Key(out, key);
+  out += std::to_string(value);
+}
+
+void ResourceJson(std::string& out, const policy::Placement& p) {
+  out += '{';
+  Field(out, "id", p.primitive, true);
+  Field(out, "instance", p.instance);
+  FieldOrNull(out, "parent", p.parent);
+  FieldOrNull(out, "group", p.group);
+  Field(out, "agent", p.agent);
+  Field(out, "role",
+        cib::RoleName(p.node.empty() ? cib::Role::kStopped : p.role));
+  FieldOrNull(out, "node", p.node);
+  BoolField(out, "managed", p.managed);
+  BoolField(out, "failed", p.failed);
+  out += '}';
+}
+
+void ActionJson(std::string& out, const policy::Action& a,
+                const std::vector<int>& after) {
+  out += '{';
+  Key(out, "id", true);
+  out += std::to_string(a.id);
+  Field(out, "action", policy::TaskName(a.task));
+  Field(out, "resource", a.resource);
+  FieldOrNull(out, "node", a.pseudo ? std::string_view() : a.node);
+  if (a.pseudo) BoolField(out, "pseudo", true);
+  if (a.task == policy::Task::kMonitor) {
+    IntField(out, "interval_ms", a.interval_ms);
+  }
+  Key(out, "after");
+  out += '[';
+  for (size_t i = 0; i < after.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(after[i]);
+  }
+  out += ']';
+  if (!a.runnable) BoolField(out, "runnable", false);
+  out += '}';
+}
+
+void ScoreJson(std::string& out, const policy::ScoreTerm& t) {
+  out += '{';
+  Field(out, "resource", t.resource, true);
+  FieldOrNull(out, "node", t.node);
+  IntField(out, "score", static_cast<long long>(t.score.value()));
+  Field(out, "source", t.source);
+  BoolField(out, "promotion", t.promotion);
+  out += '}';
 }
 
 }  // namespace
@@ -162,33 +241,38 @@ std::string SimulateJson(const policy::TransitionGraph& graph,
       after[size_t(e.then)].push_back(e.first);
     }
   }
-  json::object doc;
-  doc["schema"] = "paceline.simulate/1";
-  json::array resources;
-  for (const auto& p : graph.placements) resources.push_back(ResourceJson(p));
-  doc["resources"] = std::move(resources);
-  json::array actions;
+  std::string out;
+  out.reserve(256 * (graph.placements.size() + graph.actions.size()) + 64);
+  out += '{';
+  Field(out, "schema", "paceline.simulate/1", true);
+  Key(out, "resources");
+  out += '[';
+  for (size_t i = 0; i < graph.placements.size(); ++i) {
+    if (i > 0) out += ',';
+    ResourceJson(out, graph.placements[i]);
+  }
+  out += ']';
+  Key(out, "actions");
+  out += '[';
   for (size_t i = 0; i < graph.actions.size(); ++i) {
     std::vector<int>& preds = after[i];
     std::sort(preds.begin(), preds.end());
     preds.erase(std::unique(preds.begin(), preds.end()), preds.end());
-    actions.push_back(ActionJson(graph.actions[i], preds));
+    if (i > 0) out += ',';
+    ActionJson(out, graph.actions[i], preds);
   }
-  doc["actions"] = std::move(actions);
+  out += ']';
   if (with_scores) {
-    json::array scores;
-    for (const policy::ScoreTerm& t : graph.scores) {
-      json::object o;
-      o["resource"] = t.resource;
-      o["node"] = OrNull(t.node);
-      o["score"] = static_cast<std::int64_t>(t.score.value());
-      o["source"] = t.source;
-      o["promotion"] = t.promotion;
-      scores.push_back(std::move(o));
+    Key(out, "scores");
+    out += '[';
+    for (size_t i = 0; i < graph.scores.size(); ++i) {
+      if (i > 0) out += ',';
+      ScoreJson(out, graph.scores[i]);
     }
-    doc["scores"] = std::move(scores);
+    out += ']';
   }
-  return json::serialize(doc) + "\n";
+  out += "}\n";
+  return out;
 }
 
 }  // namespace paceline::cli::simulate

@@ -32,6 +32,7 @@ void UnpackNodes(WorkingSet& ws) {
     n.config = config;
     n.status = s.status.FindNode(name);
     if (n.status) {
+      n.states.reserve(n.status->resources.size());
       for (const auto& st : n.status->resources) n.states.emplace(st.id, &st);
       n.online = n.status->state == cib::NodeState::kOnline;
       n.unclean = n.status->state == cib::NodeState::kUnclean;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,115 @@ TEST(XmlReader, ReferencesAndNormalization) {
   EXPECT_EQ(Value(*r.Child("b"), "v"), "<2");
   EXPECT_EQ(Value(*r.Child("b"), "w"), "x");
   EXPECT_EQ(Value(*r.Child("c"), "v"), "3\n");
+}
+
+TEST(XmlReader, AttributesIterateInOrderWithDecodedValues) {
+  auto doc =
+      Parse("<a  first='1'\n\tsecond = \"x &amp; y\"   third='say \"hi\"'/>");
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  std::vector<std::string> seen;
+  for (const Attribute& a : doc->root().attributes()) {
+    seen.push_back(std::string(a.name) + "=" + std::string(a.value));
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"first=1", "second=x & y",
+                                            "third=say \"hi\""}));
+  EXPECT_EQ(doc->root().attribute(2).name, "third");
+  EXPECT_TRUE(Parse("<a/>")->root().attributes().begin() ==
+              Parse("<a/>")->root().attributes().end());
+}
+
+// Names and values of every length around the 16-byte blocks the reader
+// scans at a time, with the characters that stop a scan at every offset:
+// whatever the alignment, each value and name comes back exactly.
+TEST(XmlReader, RandomNamesAndValuesAtEveryOffset) {
+  std::mt19937 rng(7);
+  const std::string name_chars =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:.-";
+  struct Piece {
+    std::string raw, decoded;
+  };
+  const Piece pieces[] = {{"a", "a"},
+                          {"Z", "Z"},
+                          {"/", "/"},
+                          {"=", "="},
+                          {">", ">"},
+                          {"'", "'"},
+                          {"&amp;", "&"},
+                          {"&lt;", "<"},
+                          {"&quot;", "\""},
+                          {"&#x20AC;", "\xE2\x82\xAC"},
+                          {"\t", " "},
+                          {"\r\n", " "},
+                          {"\xC3\xA9", "\xC3\xA9"},
+                          {" ", " "}};
+  for (int round = 0; round < 400; ++round) {
+    std::string attrs;
+    std::vector<std::pair<std::string, std::string>> expected;
+    int n = 1 + int(rng() % 5);
+    for (int i = 0; i < n; ++i) {
+      std::string name(1, "abcxyz_"[rng() % 7]);
+      size_t len = rng() % 40;
+      for (size_t k = 0; k < len; ++k) {
+        name += name_chars[rng() % name_chars.size()];
+      }
+      name += "_" + std::to_string(i);  // no duplicates
+      std::string raw, decoded;
+      size_t parts = rng() % 40;
+      for (size_t k = 0; k < parts; ++k) {
+        const Piece& p = pieces[rng() % std::size(pieces)];
+        raw += p.raw;
+        decoded += p.decoded;
+      }
+      attrs += " " + name + "=\"" + raw + "\"";
+      expected.emplace_back(name, decoded);
+    }
+    std::string text = "<root><e" + attrs + "/></root>";
+    auto doc = Parse(text);
+    ASSERT_TRUE(doc.ok()) << doc.status().message() << "\n" << text;
+    const Element* e = doc->root().Child("e");
+    ASSERT_NE(e, nullptr);
+    ASSERT_EQ(e->attribute_count(), expected.size());
+    size_t i = 0;
+    for (const Attribute& a : e->attributes()) {
+      EXPECT_EQ(a.name, expected[i].first) << text;
+      EXPECT_EQ(a.value, expected[i].second) << text;
+      EXPECT_EQ(e->Attr(expected[i].first), expected[i].second) << text;
+      ++i;
+    }
+  }
+}
+
+TEST(XmlReader, DuplicateAttributesAreFoundAmongMany) {
+  std::string tag = "<a";
+  for (int i = 0; i < 40; ++i) tag += " n" + std::to_string(i) + "='v'";
+  EXPECT_TRUE(Parse(tag + "/>").ok());
+  auto r = Parse(tag + " n17='w'/>");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("duplicate attribute n17"),
+            std::string::npos)
+      << r.status().message();
+}
+
+TEST(XmlReader, ObserverSeesTheAttributesOfWantedElements) {
+  struct Seen : Observer {
+    bool Wants(std::string_view tag) const override { return tag == "op"; }
+    void OnAttribute(uint32_t element, const Attribute& a) override {
+      got.push_back(std::to_string(element) + " " + std::string(a.name) + "=" +
+                    std::string(a.value));
+    }
+    std::vector<std::string> got;
+  } seen;
+  std::string text =
+      "<r x='1'><op a='1' b='&lt;2&gt;'/><other a='3'/>"
+      "<g><op c='tab\there'/><op/></g></r>";
+  auto doc = Parse(text, &seen);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_EQ(seen.got,
+            (std::vector<std::string>{"1 a=1", "1 b=<2>", "4 c=tab here"}));
+  const Element& r = doc->root();
+  EXPECT_EQ(r.index(), 0u);
+  EXPECT_EQ(r.Child("op")->index(), 1u);
+  EXPECT_EQ(r.Child("g")->Child("op")->index(), 4u);
 }
 
 TEST(XmlReader, DocumentStaysValidWhenMoved) {
