@@ -15,6 +15,7 @@
 #include "cli/simulate_heap.h"
 #include "cli/simulate_render.h"
 #include "common/strings.h"
+#include "crmd/ipc_server.h"
 #include "policy/policy.h"
 
 namespace paceline::cli {
@@ -370,13 +371,42 @@ Result<Outcome> Run(const Request& r, const std::string& path, WallTime now) {
   return std::move(*outcome);
 }
 
+// Without a file: the running cluster's configuration and live status,
+// from the local daemon (like crm_simulate -L); nothing is written.
+Result<Outcome> RunOnLiveCluster(const Request& r,
+                                 const crm::Environment& env) {
+  if (r.save) {
+    return Status::Syntax(
+        "simulate: --save needs a CIB file (--cib FILE); the running "
+        "cluster is never changed by a simulation");
+  }
+  auto it = env.vars.find("PACELINE_SOCKET");
+  std::string socket = it != env.vars.end() && !it->second.empty()
+                           ? it->second
+                           : "/run/paceline/paceline.sock";
+  auto answer = crmd::Request(
+      socket, boost::json::object{{"op", "get_cib"}, {"live", true}},
+      std::chrono::seconds(30));
+  if (!answer.ok()) {
+    if (answer.status().code() != StatusCode::kUnavailable) {
+      return answer.status();
+    }
+    return Status::Unavailable(answer.status().message() +
+                               "; or give a file: --cib FILE, --pacemaker-xml "
+                               "FILE, PACELINE_CIB=FILE or CIB_file=FILE");
+  }
+  const boost::json::value* text = answer->if_contains("cib");
+  if (text == nullptr || !text->is_string()) {
+    return Status::Corrupt("the daemon's answer has no \"cib\"");
+  }
+  auto doc = cib::ParseDocument(text->as_string());
+  if (!doc.ok()) return doc.status();
+  return Simulate(std::move(*doc), r, env.now);
+}
+
 Result<Outcome> RunOnFile(const Request& r, const crm::Environment& env) {
   std::string path = CibPath(r, env);
-  if (path.empty()) {
-    return Status::Syntax(
-        "simulate needs a CIB file: --cib FILE, --pacemaker-xml FILE, "
-        "PACELINE_CIB=FILE or CIB_file=FILE");
-  }
+  if (path.empty()) return RunOnLiveCluster(r, env);
   return Run(r, path, env.now);
 }
 

@@ -130,6 +130,19 @@ TEST_F(ControllerOpsTest, CleanupWaitLocateAndEvents) {
   EXPECT_NE(explain.out.find("transition: nothing to do"), std::string::npos)
       << explain.out;
 
+  // simulate without a file asks the live cluster: losing the group's
+  // node would move it back.
+  RunResult sim = RunCommand(
+      "paceline",
+      {"simulate", "--node-down", NodeName(other), "--output-as=json"},
+      {{"PACELINE_SOCKET", c_.Socket(holder_)}});
+  EXPECT_EQ(sim.exit_code, 0) << sim.err;
+  EXPECT_NE(sim.out.find("\"id\":\"a\",\"instance\":\"a\""), std::string::npos)
+      << sim.out;
+  EXPECT_NE(sim.out.find("\"node\":\"" + NodeName(holder_) + "\""),
+            std::string::npos)
+      << sim.out;
+
   // The subscriber saw the failure, the recovery and the move happen.
   std::set<std::string> kinds;
   std::vector<std::string> started;
