@@ -118,6 +118,8 @@ void Controller::Send(uint32_t to, json::object body) {
 }
 
 std::vector<SyncMessage> Controller::TakeMessages() {
+  if (share_pending_ && is_dc()) ShareStatus();
+  share_pending_ = false;
   std::vector<SyncMessage> out;
   out.swap(messages_);
   return out;
@@ -300,11 +302,9 @@ void Controller::TakeReport(uint32_t from, const json::object& body) {
 void Controller::HandleResult(uint32_t from, const json::object& body) {
   if (!is_dc()) return;
   TakeReport(from, body);  // the node's new state
-  // Members show progress too (crm status anywhere), at a bounded rate.
-  if (std::chrono::steady_clock::now() - shared_at_ >
-      std::chrono::milliseconds(200)) {
-    ShareStatus();
-  }
+  // Members show progress too (crm status anywhere): shared once per
+  // batch of messages (TakeMessages), so a burst of results costs one.
+  share_pending_ = true;
   if (!runner_ || uint64_t(Int(body, "transition")) != runner_->id()) return;
   int action = int(Int(body, "action"));
   if (in_flight_.erase(action) == 0) return;
@@ -445,7 +445,7 @@ cib::ClusterStatus Controller::Status() const {
 }
 
 void Controller::ShareStatus() {
-  shared_at_ = std::chrono::steady_clock::now();
+  share_pending_ = false;
   cib::ClusterStatus st = BuildStatus();
   json::array nodes;
   for (const cib::NodeStatus& n : st.nodes) {

@@ -152,7 +152,7 @@ class Controller {
   std::map<int, uint32_t> in_flight_;  // action id -> node id
   uint64_t transition_id_ = 0;
   std::chrono::steady_clock::time_point transition_started_;
-  std::chrono::steady_clock::time_point shared_at_;
+  bool share_pending_ = false;  // a result arrived since the last share
   bool dirty_ = false;
   int idle_schedules_ = 0;
 
