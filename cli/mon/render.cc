@@ -7,6 +7,7 @@
 #include <ctime>
 #include <set>
 
+#include "agents/result.h"
 #include "cib/duration.h"
 #include "cib/score.h"
 #include "cli/mon/render_internal.h"
@@ -143,22 +144,6 @@ void RenderInFlight(Out& out, const RenderInput& in) {
   }
 }
 
-// The OCF meaning of an agent's exit code.
-std::string RcMeaning(long long rc) {
-  static const char* kNames[] = {"ok",
-                                 "error",
-                                 "invalid parameter",
-                                 "unimplemented feature",
-                                 "insufficient privileges",
-                                 "not installed",
-                                 "not configured",
-                                 "not running",
-                                 "promoted",
-                                 "failed promoted"};
-  if (rc >= 0 && rc < 10) return kNames[rc];
-  return "unknown";
-}
-
 void RenderFailures(Out& out, const json::object& st) {
   std::vector<const json::object*> failures = Objects(Arr(st, "failures"));
   if (failures.empty()) return;
@@ -170,8 +155,9 @@ void RenderFailures(Out& out, const json::object& st) {
     if (interval > 0)
       action += " (" + FormatDuration(milliseconds(interval)) + ")";
     long long rc = Int(*f, "rc");
-    std::string meaning =
-        Str(*f, "status") == "timeout" ? "timed out" : RcMeaning(rc);
+    std::string meaning = Str(*f, "status") == "timeout"
+                              ? "timed out"
+                              : agents::OcfRcMeaning(int(rc));
     LineBuilder b(2);
     b.Add("* ")
         .Add(Str(*f, "resource") + " " + action, Style::kBad)

@@ -35,7 +35,7 @@ class ControllerOpsTest : public ::testing::Test {
           "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
           "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
           "configure group g a b"}) {
-      RunResult r = Crm(2, Words(cmd));
+      RunResult r = c_.Crm(2, cmd);
       ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
     }
     ASSERT_TRUE(c_.WaitFor(
@@ -49,25 +49,15 @@ class ControllerOpsTest : public ::testing::Test {
         << c_.Log(1);
   }
 
-  static std::vector<std::string> Words(const std::string& cmd) {
-    std::vector<std::string> words;
-    std::istringstream in(cmd);
-    for (std::string w; in >> w;) words.push_back(w);
-    return words;
-  }
   RunResult Crm(int node, const std::vector<std::string>& args) {
-    return RunCommand("crm", args, {{"PACELINE_SOCKET", c_.Socket(node)}});
+    return c_.Crm(node, args);
   }
+  // instance -> node; a primitive active on two nodes fails the test.
   std::map<std::string, std::string> Placement(int from) {
     std::map<std::string, std::string> out;
-    auto st = c_.Status(from);
-    if (!st) return out;
-    for (const json::value& r : st->at("resources").as_array()) {
-      const json::object& o = r.as_object();
-      if (o.at("node").is_null()) continue;
-      std::string id(o.at("id").as_string());
+    for (const auto& [id, node] : c_.Active(from)) {
       EXPECT_FALSE(out.count(id)) << id << " is active on two nodes";
-      out[id] = std::string(o.at("node").as_string());
+      out[id] = node;
     }
     return out;
   }

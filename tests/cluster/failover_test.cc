@@ -23,21 +23,16 @@ class FailoverTest : public ::testing::Test {
   }
   RunResult Crm(const NetnsCluster& c, int node,
                 const std::vector<std::string>& args) {
-    return RunCommand("crm", args, {{"PACELINE_SOCKET", c.Socket(node)}});
+    return c.Crm(node, args);
   }
   // instance -> node of the active resources, as node `from` reports;
   // fails the test if a primitive is active on two nodes.
   std::map<std::string, std::string> Placement(const NetnsCluster& c,
                                                int from) {
     std::map<std::string, std::string> out;
-    auto st = c.Status(from);
-    if (!st) return out;
-    for (const json::value& r : st->at("resources").as_array()) {
-      const json::object& o = r.as_object();
-      if (o.at("node").is_null()) continue;
-      std::string id(o.at("id").as_string());
+    for (const auto& [id, node] : c.Active(from)) {
       EXPECT_FALSE(out.count(id)) << id << " is active on two nodes";
-      out[id] = std::string(o.at("node").as_string());
+      out[id] = node;
     }
     return out;
   }

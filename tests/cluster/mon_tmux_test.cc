@@ -75,7 +75,7 @@ class MonTmuxTest : public ::testing::Test {
           "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
           "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
           "configure group g a b"}) {
-      RunResult r = Crm(1, Words(cmd));
+      RunResult r = c_.Crm(1, cmd);
       ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
     }
     ASSERT_TRUE(
@@ -83,15 +83,6 @@ class MonTmuxTest : public ::testing::Test {
         << c_.Log(1);
   }
 
-  static std::vector<std::string> Words(const std::string& cmd) {
-    std::vector<std::string> words;
-    std::istringstream in(cmd);
-    for (std::string w; in >> w;) words.push_back(w);
-    return words;
-  }
-  RunResult Crm(int node, const std::vector<std::string>& args) {
-    return RunCommand("crm", args, {{"PACELINE_SOCKET", c_.Socket(node)}});
-  }
   // The node running both a and b, per node `from`'s status (0: none).
   int Holder(int from) {
     auto st = c_.Status(from);
@@ -152,18 +143,18 @@ TEST_F(MonTmuxTest, ScreenFollowsTheCluster) {
                     seconds(5)));
 
   // standby: the node is marked and the group leaves it.
-  RunResult standby = Crm(other, {"--wait", "node", "standby", NodeName(h)});
+  RunResult standby = c_.Crm(other, {"--wait", "node", "standby", NodeName(h)});
   ASSERT_EQ(standby.exit_code, 0) << standby.err;
   EXPECT_TRUE(Shows({"Node " + NodeName(h) + ": standby", Started(other)},
                     milliseconds(1000)));
-  RunResult online = Crm(other, {"--wait", "node", "online", NodeName(h)});
+  RunResult online = c_.Crm(other, {"--wait", "node", "online", NodeName(h)});
   ASSERT_EQ(online.exit_code, 0) << online.err;
   EXPECT_TRUE(
       Shows({"Online: [ node1 node2 ]", Started(other)}, milliseconds(1000)));
 
   // migrate back to h: the cli-prefer constraint is on screen.
   RunResult move =
-      Crm(other, {"--wait", "resource", "migrate", "g", NodeName(h)});
+      c_.Crm(other, {"--wait", "resource", "migrate", "g", NodeName(h)});
   ASSERT_EQ(move.exit_code, 0) << move.err;
   EXPECT_TRUE(Shows({Started(h), "g prefers " + NodeName(h) + " (cli-prefer-g)",
                      "cli-prefer-g added"},
@@ -209,7 +200,7 @@ TEST_F(MonTmuxTest, PrimaryCrashLikeTheTalk) {
         "configure group PGServer pg_lvm pg_fs",
         "configure colocation col_pg_drbd inf: PGServer ms_drbd_pg:Master",
         "configure order ord_pg inf: ms_drbd_pg:promote PGServer:start"}) {
-    RunResult r = Crm(1, Words(cmd));
+    RunResult r = c_.Crm(1, cmd);
     ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
   }
   // The node where drbd_pg is promoted and PGServer runs, per `from`.

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -147,6 +148,33 @@ class NetnsCluster {
     return true;
   }
   bool Heal() { return Iptables("-F INPUT"); }
+
+  // `crm WORDS...` against node i's socket.
+  RunResult Crm(int i, const std::vector<std::string>& args) const {
+    return RunCommand("crm", args, {{"PACELINE_SOCKET", Socket(i)}});
+  }
+  // `crm LINE`, the line split on blanks (no quoting).
+  RunResult Crm(int i, const std::string& line) const {
+    std::vector<std::string> words;
+    std::istringstream in(line);
+    for (std::string w; in >> w;) words.push_back(w);
+    return Crm(i, words);
+  }
+  // (primitive id, node) of every active resource instance as node `from`
+  // reports it; empty when it does not answer. A primitive listed twice
+  // is active on two nodes.
+  std::vector<std::pair<std::string, std::string>> Active(int from) const {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto st = Status(from);
+    if (!st) return out;
+    for (const boost::json::value& r : st->at("resources").as_array()) {
+      const boost::json::object& o = r.as_object();
+      if (o.at("node").is_null()) continue;
+      out.emplace_back(std::string(o.at("id").as_string()),
+                       std::string(o.at("node").as_string()));
+    }
+    return out;
+  }
 
   // `crm status --output-as=json` of node i, or nullopt.
   std::optional<boost::json::object> Status(int i) const {
