@@ -74,7 +74,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {79, "Placement of primitives and groups", "see the section"},
       {81, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {83, "Which instance is promoted", "see the section"},
+      {83, "Pacemaker restarts anonymous clone instances in place",
+       "also: Which instance is promoted"},
       {84, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
