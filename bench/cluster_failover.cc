@@ -26,13 +26,6 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using Clock = std::chrono::steady_clock;
 
-RunResult Crm(const NetnsCluster& c, int node, const std::string& line) {
-  std::vector<std::string> words;
-  std::istringstream in(line);
-  for (std::string w; in >> w;) words.push_back(w);
-  return RunCommand("crm", words, {{"PACELINE_SOCKET", c.Socket(node)}});
-}
-
 // The node all three members run on (as `from` reports), or "".
 std::string Holder(const NetnsCluster& c, int from) {
   auto st = c.Status(from);
@@ -92,7 +85,7 @@ int main(int argc, char** argv) {
         "configure primitive b ocf:pacemaker:Dummy op monitor interval=5s",
         "configure primitive v ocf:pacemaker:Dummy op monitor interval=5s",
         "configure group g a b v"}) {
-    RunResult r = Crm(c, 1, line);
+    RunResult r = c.Crm(1, line);
     if (r.exit_code != 0) {
       std::fprintf(stderr, "%s: %s", line, r.err.c_str());
       return 1;
@@ -118,10 +111,10 @@ int main(int argc, char** argv) {
     if (!dc.empty() && (holder == dc) != want_dc) {
       int target = want_dc ? dc.back() - '0' : (holder.back() - '0') % 3 + 1;
       if (!want_dc && NodeName(target) == dc) target = target % 3 + 1;
-      Crm(c, target, "--wait resource move g " + NodeName(target));
+      c.Crm(target, "--wait resource move g " + NodeName(target));
       c.WaitFor([&] { return Holder(c, target) == NodeName(target); },
                 seconds(10));
-      Crm(c, target, "--wait resource clear g");
+      c.Crm(target, "--wait resource clear g");
       holder = NodeName(target);
     }
     int victim = holder.back() - '0';
@@ -155,13 +148,13 @@ int main(int argc, char** argv) {
     std::string target =
         NodeName(holder.back() - '0' == 3 ? 1 : holder.back() - '0' + 1);
     auto t0 = Clock::now();
-    RunResult r = Crm(c, 1, "resource move g " + target);
+    RunResult r = c.Crm(1, "resource move g " + target);
     move_cmd.push_back(Ms(Clock::now() - t0));
     if (r.exit_code == 0 &&
         c.WaitFor([&] { return Holder(c, 1) == target; }, seconds(10))) {
       move_done.push_back(Ms(Clock::now() - t0));
     }
-    Crm(c, 1, "resource clear g");
+    c.Crm(1, "resource clear g");
   }
   std::printf("crm resource move g NODE:\n");
   Print("command returns", move_cmd);
@@ -170,9 +163,8 @@ int main(int argc, char** argv) {
   std::vector<double> configure;
   for (int i = 0; i < 20; ++i) {
     auto t0 = Clock::now();
-    Crm(c, 2,
-        "configure primitive p" + std::to_string(i) +
-            " ocf:pacemaker:Dummy meta target-role=Stopped");
+    c.Crm(2, "configure primitive p" + std::to_string(i) +
+                 " ocf:pacemaker:Dummy meta target-role=Stopped");
     configure.push_back(Ms(Clock::now() - t0));
   }
   std::printf("crm configure primitive against the live cluster:\n");

@@ -28,16 +28,7 @@ class ControllerOpsTest : public ::testing::Test {
     ASSERT_TRUE(c_.ok()) << c_.setup_error();
     ASSERT_TRUE(c_.StartAll());
     ASSERT_TRUE(c_.WaitFor([&] { return c_.Agreed({1, 2}); }, seconds(5)));
-    for (const char* cmd :
-         {"configure property stonith-enabled=false",
-          "configure property no-quorum-policy=ignore",
-          "configure rsc_defaults resource-stickiness=100",
-          "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
-          "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
-          "configure group g a b"}) {
-      RunResult r = c_.Crm(2, cmd);
-      ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
-    }
+    ASSERT_EQ(c_.ConfigureAll(2, kDummyGroupConfig), "");
     ASSERT_TRUE(c_.WaitFor(
         [&] {
           for (int i : {1, 2}) {

@@ -51,20 +51,17 @@ TEST_F(FailoverTest, GroupFailsOverAndIsRecovered) {
   ASSERT_TRUE(c.ok()) << c.setup_error();
   ASSERT_TRUE(c.StartAll());
   ASSERT_TRUE(c.WaitFor([&] { return c.Agreed({1, 2}); }, seconds(5)));
-  for (const char* cmd :
-       {"configure property stonith-enabled=false",
-        "configure property no-quorum-policy=ignore",
-        "configure rsc_defaults resource-stickiness=100",
-        "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
-        "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
-        "configure primitive v ocf:pacemaker:Dummy op monitor interval=1s",
-        "configure group g a b v"}) {
-    std::vector<std::string> words;
-    std::istringstream in(cmd);
-    for (std::string w; in >> w;) words.push_back(w);
-    RunResult r = Crm(c, 2, words);
-    ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
-  }
+  ASSERT_EQ(
+      c.ConfigureAll(
+          2,
+          {"configure property stonith-enabled=false",
+           "configure property no-quorum-policy=ignore",
+           "configure rsc_defaults resource-stickiness=100",
+           "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
+           "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
+           "configure primitive v ocf:pacemaker:Dummy op monitor interval=1s",
+           "configure group g a b v"}),
+      "");
   std::string holder;
   ASSERT_TRUE(c.WaitFor(
       [&] {

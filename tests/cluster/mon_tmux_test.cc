@@ -68,16 +68,7 @@ class MonTmuxTest : public ::testing::Test {
     ASSERT_TRUE(c_.ok()) << c_.setup_error();
     ASSERT_TRUE(c_.StartAll());
     ASSERT_TRUE(c_.WaitFor([&] { return c_.Agreed({1, 2}); }, seconds(5)));
-    for (const char* cmd :
-         {"configure property stonith-enabled=false",
-          "configure property no-quorum-policy=ignore",
-          "configure rsc_defaults resource-stickiness=100",
-          "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
-          "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
-          "configure group g a b"}) {
-      RunResult r = c_.Crm(1, cmd);
-      ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
-    }
+    ASSERT_EQ(c_.ConfigureAll(1, kDummyGroupConfig), "");
     ASSERT_TRUE(
         c_.WaitFor([&] { return (holder_ = Holder(1)) != 0; }, seconds(10)))
         << c_.Log(1);
@@ -190,19 +181,19 @@ TEST_F(MonTmuxTest, ScreenFollowsTheCluster) {
 // the group's members): the screen shows the promoted instance and the
 // group move to the survivor.
 TEST_F(MonTmuxTest, PrimaryCrashLikeTheTalk) {
-  for (const char* cmd :
-       {"configure primitive drbd_pg ocf:pacemaker:Stateful op monitor "
-        "interval=1s",
-        "configure ms ms_drbd_pg drbd_pg meta master-max=1 clone-max=2 "
-        "notify=true",
-        "configure primitive pg_lvm ocf:pacemaker:Dummy",
-        "configure primitive pg_fs ocf:pacemaker:Dummy",
-        "configure group PGServer pg_lvm pg_fs",
-        "configure colocation col_pg_drbd inf: PGServer ms_drbd_pg:Master",
-        "configure order ord_pg inf: ms_drbd_pg:promote PGServer:start"}) {
-    RunResult r = c_.Crm(1, cmd);
-    ASSERT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
-  }
+  ASSERT_EQ(
+      c_.ConfigureAll(
+          1,
+          {"configure primitive drbd_pg ocf:pacemaker:Stateful op monitor "
+           "interval=1s",
+           "configure ms ms_drbd_pg drbd_pg meta master-max=1 clone-max=2 "
+           "notify=true",
+           "configure primitive pg_lvm ocf:pacemaker:Dummy",
+           "configure primitive pg_fs ocf:pacemaker:Dummy",
+           "configure group PGServer pg_lvm pg_fs",
+           "configure colocation col_pg_drbd inf: PGServer ms_drbd_pg:Master",
+           "configure order ord_pg inf: ms_drbd_pg:promote PGServer:start"}),
+      "");
   // The node where drbd_pg is promoted and PGServer runs, per `from`.
   auto primary = [&](int from) {
     auto st = c_.Status(from);

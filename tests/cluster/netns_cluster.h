@@ -30,6 +30,29 @@ inline std::string NodeAddress(int i) {
   return "198.51.100." + std::to_string(i);
 }
 
+// The cluster most controller tests start from: no fencing, quorum
+// ignored, sticky, and a group g of two Dummy members with 1 s monitors.
+inline const std::vector<std::string> kDummyGroupConfig = {
+    "configure property stonith-enabled=false",
+    "configure property no-quorum-policy=ignore",
+    "configure rsc_defaults resource-stickiness=100",
+    "configure primitive a ocf:pacemaker:Dummy op monitor interval=1s",
+    "configure primitive b ocf:pacemaker:Dummy op monitor interval=1s",
+    "configure group g a b"};
+
+// `crm status --output-as=json` through the daemon socket, or nullopt.
+inline std::optional<boost::json::object> CrmStatusJson(
+    const std::string& socket) {
+  RunResult r =
+      RunCommand("crm", {"status", "--output-as=json"},
+                 {{"PACELINE_SOCKET", socket}}, "", std::chrono::seconds(5));
+  if (r.exit_code != 0) return std::nullopt;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(r.out, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return v.as_object();
+}
+
 class NetnsCluster {
  public:
   explicit NetnsCluster(int nodes) : nodes_(nodes), pids_(nodes + 1, -1) {
@@ -178,14 +201,16 @@ class NetnsCluster {
 
   // `crm status --output-as=json` of node i, or nullopt.
   std::optional<boost::json::object> Status(int i) const {
-    RunResult r = RunCommand("crm", {"status", "--output-as=json"},
-                             {{"PACELINE_SOCKET", Socket(i)}}, "",
-                             std::chrono::seconds(5));
-    if (r.exit_code != 0) return std::nullopt;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(r.out, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    return v.as_object();
+    return CrmStatusJson(Socket(i));
+  }
+  // Runs each `crm LINE` on node i; "" when all succeeded, else the first
+  // failing line and its error.
+  std::string ConfigureAll(int i, const std::vector<std::string>& lines) const {
+    for (const std::string& line : lines) {
+      RunResult r = Crm(i, line);
+      if (r.exit_code != 0) return line + ": " + r.err;
+    }
+    return "";
   }
 
   // The member names of node i's view (empty if unknown), and its DC.

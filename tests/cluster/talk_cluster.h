@@ -46,6 +46,7 @@
 
 #include "tests/agents/node_fixtures.h"
 #include "tests/cli/run_util.h"
+#include "tests/cluster/netns_cluster.h"
 
 namespace paceline::testing {
 
@@ -216,14 +217,7 @@ class TalkCluster {
   // `crm status --output-as=json` of node i, or nullopt.
   std::optional<boost::json::object> Status(int i) const {
     if (!running(i)) return std::nullopt;
-    RunResult r = RunCommand("crm", {"status", "--output-as=json"},
-                             {{"PACELINE_SOCKET", Socket(i)}}, "",
-                             std::chrono::seconds(5));
-    if (r.exit_code != 0) return std::nullopt;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(r.out, ec);
-    if (ec || !v.is_object()) return std::nullopt;
-    return v.as_object();
+    return CrmStatusJson(Socket(i));
   }
 
   // A command in the client's network namespace (bounded by `timeout`).
