@@ -140,24 +140,34 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
 }
 
 // The dependent's preferences (and, recursively, its own dependents'),
-// scaled by factor, added into `work`.
+// scaled by factor, added into `work`. As Pacemaker 2.1.5: a nested
+// dependent counts at its own colocation's strength with the sign of the
+// chain (factors do not compound), each level is dropped when it would
+// leave no node to run on, and a resource already being merged further up
+// the chain is skipped (a colocation loop).
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
                         double factor, std::vector<Score>& work,
-                        std::unordered_set<const Coloc*>& visited) {
-  for (size_t i = 0; i < work.size(); ++i) {
+                        std::unordered_set<const Rsc*>& merging) {
+  if (!merging.insert(&dependent).second) return;
+  std::vector<Score> level = work;
+  for (size_t i = 0; i < level.size(); ++i) {
     Score d = dependent.scores[i];
     if (factor < 0 && d.value() < 0) continue;  // no double negatives
-    work[i] += Scale(d, factor);
+    level[i] += Scale(d, factor);
   }
-  for (const Coloc* c : dependent.with_this) {
-    if (c->dependent_role == Role::kPromoted ||
-        c->primary_role != Role::kUnknown)
-      continue;
-    if (!visited.insert(c).second) continue;
-    AddDependentScores(ws, *c->dependent,
-                       factor * double(c->score.value()) / cib::kInfinity, work,
-                       visited);
+  if (AnyRunnable(ws, level)) {
+    double sign = factor < 0 ? -1.0 : 1.0;
+    for (const Coloc* c : dependent.with_this) {
+      if (c->dependent_role == Role::kPromoted ||
+          c->primary_role != Role::kUnknown)
+        continue;
+      AddDependentScores(ws, *c->dependent,
+                         sign * double(c->score.value()) / cib::kInfinity,
+                         level, merging);
+    }
+    work = std::move(level);
   }
+  merging.erase(&dependent);
 }
 
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
@@ -167,10 +177,10 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                          c->primary_role == Role::kUnpromoted;
     if (role_specific && promotable_roles) continue;  // promotion stage
     if (c->dependent_role == Role::kPromoted) continue;
-    std::unordered_set<const Coloc*> visited{c};
+    std::unordered_set<const Rsc*> merging;
     std::vector<Score> work = scores;
     double factor = double(c->score.value()) / cib::kInfinity;
-    AddDependentScores(ws, *c->dependent, factor, work, visited);
+    AddDependentScores(ws, *c->dependent, factor, work, merging);
     if (!AnyRunnable(ws, work)) continue;  // roll back: it would kill us
     for (size_t i = 0; i < scores.size(); ++i) {
       if (positive_only && work[i].value() < 0) {

@@ -211,8 +211,7 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {296, "Placement of primitives and groups",
        "also: Placement of clone instances, Which instance is promoted"},
-      {300, "Placement of primitives and groups", "see the section"},
-  };
+      };
   return known;
 }
 
