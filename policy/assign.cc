@@ -151,7 +151,7 @@ void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
   if (!merging.insert(&dependent).second) return;
   std::vector<Score> level = work;
   for (size_t i = 0; i < level.size(); ++i) {
-    Score d = dependent.scores[i];
+    Score d = dependent.allowed[i];
     if (factor < 0 && d.value() < 0) continue;  // no double negatives
     level[i] += Scale(d, factor);
   }
@@ -280,9 +280,13 @@ void AssignPrimitive(WorkingSet& ws, Rsc& r) {
     r.assigning = false;
     return;
   }
-  for (Coloc* c : r.this_with) Assign(ws, *c->primary);
-  std::vector<Score> scores = r.scores;
-  for (Coloc* c : r.this_with) ApplyToDependent(ws, r, scores, *c);
+  // As Pacemaker: each primary is assigned just before its colocation is
+  // applied, so it sees the ones applied before it.
+  std::vector<Score>& scores = r.allowed;
+  for (Coloc* c : r.this_with) {
+    Assign(ws, *c->primary);
+    ApplyToDependent(ws, r, scores, *c);
+  }
   ApplyDependents(ws, r, scores, false, false);
   int node = -1;
   const std::string* multiple = r.config->meta.Get("multiple-active");
@@ -438,6 +442,7 @@ void AssignResources(WorkingSet& ws) {
   std::stable_sort(order.begin(), order.end(), [](const Rsc* a, const Rsc* b) {
     return a->priority > b->priority;
   });
+  for (Rsc& r : ws.resources) r.allowed = r.scores;
   for (Rsc* r : order) Assign(ws, *r);
   Blocker(ws).Run();
 }

@@ -360,6 +360,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   // preferences in full, and the clone's colocations with other resources.
   std::vector<Score> clone_scores = clone.scores;
   ApplyDependents(ws, clone, clone_scores, clone.promotable, true);
+  clone.allowed = clone_scores;
   std::vector<Score> scores = clone.scores;
   for (Coloc* c : clone.this_with) ApplyToDependent(ws, clone, scores, *c);
   ApplyDependents(ws, clone, scores, clone.promotable, false);

@@ -85,7 +85,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {92, "Placement of clone instances", "see the section"},
       {95, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {97, "Placement of primitives and groups", "see the section"},
       {103, "Pacemaker produces an invalid transition", "see the section"},
       {105, "Same placement, other actions", "see the section"},
       {111, "Placement of primitives and groups",
@@ -117,7 +116,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Pacemaker restarts anonymous clone instances in place"},
       {159, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {161, "Placement of primitives and groups", "see the section"},
       {162, "Placement of clone instances", "see the section"},
       {166, "Placement of clone instances", "see the section"},
       {167, "Placement of primitives and groups",
@@ -133,7 +131,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {192, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {196, "Placement of primitives and groups", "see the section"},
       {197, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {202, "Same placement, other actions", "see the section"},
@@ -211,7 +208,7 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {296, "Placement of primitives and groups",
        "also: Placement of clone instances, Which instance is promoted"},
-      };
+  };
   return known;
 }
 
