@@ -271,32 +271,24 @@ void ActionBuilder::Block(int id, const std::string& why) {
 
 namespace {
 
-bool Starts(const ActionBuilder& b, const Rsc& p) {
-  return !b.Of(p, Task::kStart).empty();
-}
-
-// Promoted again where it was demoted or stopped in this transition: the
-// promoted instance is recovered or restarted in place.
-bool Repromotes(ActionBuilder& b, const Rsc& p) {
-  for (int promote : b.Of(p, Task::kPromote)) {
-    const std::string& node = b.graph().actions[size_t(promote)].node;
-    for (Task down : {Task::kDemote, Task::kStop}) {
-      for (int id : b.Of(p, down)) {
-        if (b.graph().actions[size_t(id)].node == node) return true;
+// A mandatory, symmetrical start->start (promote->start) order makes
+// `then` restart when `first` starts (is promoted) in this transition: a
+// database restarts after the filesystem under it, what needs DRBD's
+// promoted role restarts when that role comes (back). As Pacemaker, a clone
+// `first` counts only where it acts on the node `then` runs on (its
+// ordering flags are taken on that node), unless `then` is a clone too.
+// Repeated until nothing changes,
+// so chains restart as a whole.
+void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
+  auto acts_on = [&](const Rsc& p, Task task, int node) {
+    for (int id : b.Of(p, task)) {
+      if (node < 0 ||
+          b.graph().actions[size_t(id)].node == ws.nodes[size_t(node)].name) {
+        return true;
       }
     }
-  }
-  return false;
-}
-
-// A mandatory, symmetrical start->start order makes `then` restart when
-// `first` (re)starts: a database restarts after the filesystem under it.
-// Likewise promote->start when `first`'s promoted instance goes down and
-// comes back (recovered in place): what needs the promoted role (the file
-// system on DRBD's primary) must not stay up while it is demoted; Pacemaker
-// restarts it too ("due to required ms_drbd_pg notified").
-// Repeated until nothing changes, so chains restart as a whole.
-void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
+    return false;
+  };
   for (size_t round = 0; round <= ws.orders.size(); ++round) {
     bool changed = false;
     for (const Ord& o : ws.orders) {
@@ -306,18 +298,21 @@ void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
           !(starts || promotes) || o.then_action != cib::Action::kStart) {
         continue;
       }
+      Task task = starts ? Task::kStart : Task::kPromote;
       const std::vector<Rsc*>& firsts = o.first->primitives;
-      const std::vector<Rsc*>& thens = o.then->primitives;
-      bool restarting = std::any_of(firsts.begin(), firsts.end(), [&](Rsc* p) {
-        return starts ? Starts(b, *p) : Repromotes(b, *p);
-      });
-      if (!restarting) continue;
-      for (Rsc* m : thens) {
+      // A clone `then` acts through its own pseudo actions, on no node.
+      bool per_node = o.first->IsClone() && !o.then->IsClone();
+      for (Rsc* m : o.then->primitives) {
         bool steady =
             m->managed && !m->blocked && m->assigned >= 0 &&
             m->active_on.size() == 1 && m->active_on[0] == m->assigned &&
             b.Of(*m, Task::kStop).empty() && b.Of(*m, Task::kStart).empty();
         if (!steady) continue;
+        int node = per_node ? m->assigned : -1;
+        bool restarting =
+            std::any_of(firsts.begin(), firsts.end(),
+                        [&](Rsc* p) { return acts_on(*p, task, node); });
+        if (!restarting) continue;
         StartOn(ws, b, *m, m->assigned, StopOn(b, *m, m->active_on, "restart"),
                 "restart");
         changed = true;

@@ -14,8 +14,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {4, "Which instance is promoted",
        "also: Pacemaker restarts anonymous clone instances in place, Pacemaker "
        "drops the promote of a restarted promoted instance"},
-      {5, "Pacemaker restarts anonymous clone instances in place",
-       "see the section"},
       {6, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
@@ -86,7 +84,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {95, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {103, "Pacemaker produces an invalid transition", "see the section"},
-      {105, "Same placement, other actions", "see the section"},
       {111, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {112, "Placement of primitives and groups",
@@ -133,7 +130,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances"},
       {197, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {202, "Same placement, other actions", "see the section"},
       {203, "Which instance is promoted", "see the section"},
       {205, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
@@ -201,7 +197,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {280, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {281, "Placement of clone instances", "see the section"},
-      {285, "Placement of primitives and groups", "see the section"},
       {292, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {295, "Pacemaker restarts anonymous clone instances in place",
