@@ -182,14 +182,14 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
 
 // Lost quorum with no-quorum-policy=freeze: nothing new starts; what runs
 // stays where it is.
+// As Pacemaker: without quorum, freeze keeps what is stopped stopped; a
+// resource that is active may still be stopped or moved (its start
+// elsewhere stays runnable in Pacemaker, which tests "active anywhere").
 void FreezeTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
+  if (!p.active_on.empty()) return;
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
-    bool here = std::find(p.active_on.begin(), p.active_on.end(), int(i)) !=
-                p.active_on.end();
-    if (!here) {
-      terms[&p].push_back({int(i), Score::MinusInfinity(),
-                           "no quorum (no-quorum-policy=freeze)"});
-    }
+    terms[&p].push_back({int(i), Score::MinusInfinity(),
+                         "no quorum (no-quorum-policy=freeze): not started"});
   }
 }
 

@@ -60,7 +60,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances"},
       {70, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {71, "Placement of primitives and groups", "see the section"},
       {74, "Placement of primitives and groups",
        "also: Which instance is promoted, Pacemaker restarts anonymous clone "
        "instances in place"},
@@ -104,7 +103,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {137, "Placement of clone instances", "see the section"},
       {138, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {140, "Placement of primitives and groups", "see the section"},
       {142, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {151, "Placement of primitives and groups",
