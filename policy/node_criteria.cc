@@ -5,8 +5,8 @@
 //     promotion stage), lifetimes from `crm resource migrate` expire
 //   - node availability (offline, unclean, standby, maintenance)
 //   - stickiness on the node a primitive is active on
-//   - migration-threshold reached (the ban lands on the top-level resource,
-//     as in Pacemaker: a failed group member moves its whole group)
+//   - migration-threshold reached (the ban lands on the failed primitive,
+//     as in Pacemaker; a group follows its member through the chain)
 //   - target-role=Stopped, lost quorum
 // A resource's total is its own terms plus its ancestors'.
 #include <algorithm>
@@ -127,13 +127,10 @@ void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
         {p.active_on[0], p.stickiness,
          "stickiness (resource-stickiness=" + p.stickiness.ToString() + ")"});
   }
-  // Pacemaker bans the top-level resource (a failed group member moves its
-  // group; an anonymous clone avoids the node) unless instances are unique.
+  // As Pacemaker, the ban lands on the failed primitive itself (a group
+  // member: its group follows it through the members' colocation chain, or
+  // keeps the members before it where the group cannot move).
   const Rsc* target = &p;
-  if (!(p.CloneAncestor() && p.CloneAncestor()->globally_unique)) {
-    target = p.Top();
-    if (target->IsClone()) target = &p;  // instances of anonymous clones
-  }
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
     bool expired = false;
     Score count = FailCount(ws, p, ws.nodes[i], &expired);

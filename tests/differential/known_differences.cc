@@ -96,7 +96,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {123, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {124, "Placement of clone instances", "see the section"},
       {128, "Placement of clone instances", "see the section"},
       {133, "Which instance is promoted", "see the section"},
       {135, "Placement of clone instances", "see the section"},
@@ -185,7 +184,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {266, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
-      {269, "Placement of primitives and groups", "see the section"},
       {270, "Placement of clone instances", "see the section"},
       {272, "Placement of primitives and groups",
        "also: Placement of clone instances"},
