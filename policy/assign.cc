@@ -139,54 +139,126 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
   }
 }
 
-// The dependent's preferences (and, recursively, its own dependents'),
-// scaled by factor, added into `work`. As Pacemaker 2.1.5: a nested
-// dependent counts at its own colocation's strength with the sign of the
-// chain (factors do not compound), each level is dropped when it would
-// leave no node to run on, and a resource already being merged further up
-// the chain is skipped (a colocation loop).
-void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
-                        double factor, std::vector<Score>& work,
-                        std::unordered_set<const Rsc*>& merging) {
-  if (!merging.insert(&dependent).second) return;
-  std::vector<Score> level = work;
-  for (size_t i = 0; i < level.size(); ++i) {
-    Score d = dependent.allowed[i];
-    if (factor < 0 && d.value() < 0) continue;  // no double negatives
-    level[i] += Scale(d, factor);
+// "X with group" reaches the group's last member's list only when the
+// group's assignment begins (Pacemaker 2.1.5 expands group colocations
+// then); before that, X's preferences do not feed back through the group.
+bool Listed(const Coloc& c) {
+  const Rsc* g = c.configured_primary;
+  return !g || !g->IsGroup() || g->assigning || !g->provisional;
+}
+
+// Pacemaker 2.1.5's merge of dependents' preferences into a primary's
+// scores (add_colocated_node_scores), step by step, because its quirks
+// decide placements:
+//  - a dependent adds its current scores times the factor (a nonzero score
+//    never scales to 0); a negative factor skips its negative scores; a
+//    group adds its first member's (with that member's own chain);
+//  - then the dependents of that dependent (for a group: of its last
+//    member, where "X with group" lives), each at its colocation's
+//    strength with the chain's sign (factors do not compound);
+//  - each level is dropped when it would leave no node to run on;
+//  - positive_only (merging into a clone's scores): a node whose score
+//    would turn negative keeps 0, or, if it was positive, is skipped by
+//    the rest of the level and ends at 1;
+//  - a resource already being merged further up the chain is skipped.
+class DependentMerge {
+ public:
+  DependentMerge(const WorkingSet& ws, bool positive_only)
+      : ws_(ws), positive_only_(positive_only) {}
+
+  void Add(const Rsc& dependent, double factor, std::vector<Score>& work) {
+    Work w{work, std::vector<bool>(work.size(), false)};
+    Merge(dependent, factor, w);
+    work = std::move(w.scores);
   }
-  if (AnyRunnable(ws, level)) {
-    double sign = factor < 0 ? -1.0 : 1.0;
-    for (const Coloc* c : dependent.with_this) {
-      if (c->dependent_role == Role::kPromoted ||
-          c->primary_role != Role::kUnknown)
+
+ private:
+  struct Work {
+    std::vector<Score> scores;
+    std::vector<bool> unusable;  // Pacemaker's INFINITY_HACK
+  };
+
+  static const Rsc& Named(const Coloc& c) {
+    return c.configured_dependent ? *c.configured_dependent : *c.dependent;
+  }
+
+  void AddScores(const Rsc& r, double factor, Work& level) {
+    for (size_t i = 0; i < level.scores.size(); ++i) {
+      Score d = r.allowed[i];
+      if (factor < 0 && d.value() < 0) continue;  // no double negatives
+      if (level.unusable[i]) continue;
+      Score now = level.scores[i];
+      Score next = now + Scale(d, factor);
+      if (positive_only_ && next.value() < 0 && now.value() >= 0) {
+        if (now.value() > 0) level.unusable[i] = true;
         continue;
-      AddDependentScores(ws, *c->dependent,
-                         sign * double(c->score.value()) / cib::kInfinity,
-                         level, merging);
+      }
+      level.scores[i] = next;
+    }
+  }
+
+  void Merge(const Rsc& r, double factor, Work& work) {
+    if (!merging_.insert(&r).second) return;
+    bool group = r.IsGroup() && !r.children.empty();
+    Work level = work;
+    if (group) {
+      Merge(*r.children.front(), factor, level);
+    } else {
+      AddScores(r, factor, level);
+    }
+    bool any = false;
+    for (size_t i = 0; i < level.scores.size(); ++i) {
+      any = any || (!level.unusable[i] && ws_.nodes[i].Available() &&
+                    level.scores[i].value() >= 0);
+    }
+    if (!any) {  // rolled back
+      merging_.erase(&r);
+      return;
+    }
+    const Rsc& lister = group ? *r.children.back() : r;
+    double sign = factor < 0 ? -1.0 : 1.0;
+    for (const Coloc* c : lister.named_with_this) {
+      if (c->dependent_role == Role::kPromoted ||
+          c->primary_role != Role::kUnknown || !Listed(*c))
+        continue;
+      Merge(Named(*c), sign * double(c->score.value()) / cib::kInfinity, level);
+    }
+    if (positive_only_) {
+      for (size_t i = 0; i < level.scores.size(); ++i) {
+        if (!level.unusable[i]) continue;
+        level.scores[i] = Score(1);
+        level.unusable[i] = false;
+      }
     }
     work = std::move(level);
+    merging_.erase(&r);
   }
-  merging.erase(&dependent);
+
+  const WorkingSet& ws_;
+  bool positive_only_;
+  std::unordered_set<const Rsc*> merging_;
+};
+
+void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
+                        double factor, std::vector<Score>& work) {
+  DependentMerge(ws, false).Add(dependent, factor, work);
 }
 
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                      bool promotable_roles, bool positive_only) {
-  for (const Coloc* c : primary.with_this) {
+  for (const Coloc* c : primary.named_with_this) {
+    if (!Listed(*c)) continue;
     bool role_specific = c->primary_role == Role::kPromoted ||
                          c->primary_role == Role::kUnpromoted;
     if (role_specific && promotable_roles) continue;  // promotion stage
     if (c->dependent_role == Role::kPromoted) continue;
-    std::unordered_set<const Rsc*> merging;
     std::vector<Score> work = scores;
     double factor = double(c->score.value()) / cib::kInfinity;
-    AddDependentScores(ws, *c->dependent, factor, work, merging);
+    const Rsc& dependent =
+        c->configured_dependent ? *c->configured_dependent : *c->dependent;
+    DependentMerge(ws, positive_only).Add(dependent, factor, work);
     if (!AnyRunnable(ws, work)) continue;  // roll back: it would kill us
     for (size_t i = 0; i < scores.size(); ++i) {
-      if (positive_only && work[i].value() < 0) {
-        if (scores[i].value() <= 0) continue;
-        work[i] = Score(1);
-      }
       if (work[i] == scores[i]) continue;
       if (positive_only) {  // a scratch computation: no terms
         scores[i] = work[i];
@@ -312,6 +384,14 @@ void AssignGroup(WorkingSet& ws, Rsc& g) {
 }
 
 void Assign(WorkingSet& ws, Rsc& r) {
+  // As Pacemaker, a group member is never assigned before its group has
+  // begun (a colocation with a group acts through one of its members).
+  Rsc* g = r.parent;
+  if (g && g->IsGroup() && !g->CloneAncestor() && g->provisional &&
+      !g->assigning) {
+    AssignGroup(ws, *g);
+    return;
+  }
   switch (r.variant) {
     case Variant::kPrimitive:
       AssignPrimitive(ws, r);
@@ -350,6 +430,16 @@ bool Unassign(WorkingSet& ws, Rsc& p, const std::string& why) {
 class Blocker {
  public:
   explicit Blocker(WorkingSet& ws) : ws_(ws) {
+    // As Pacemaker: without quorum, freeze leaves placement alone (an
+    // inactive resource still counts where it would go) but makes the
+    // start of an inactive resource unrunnable; what runs may move.
+    if (!ws.snapshot->quorate && ws.no_quorum_policy == "freeze") {
+      for (Rsc& r : ws.resources) {
+        if (r.IsPrimitive() && r.active_on.empty()) {
+          Unassign(ws, r, "no quorum (no-quorum-policy=freeze)");
+        }
+      }
+    }
     by_first_.resize(ws.resources.size());
     by_primary_.resize(ws.resources.size());
     for (size_t i = 0; i < ws.orders.size(); ++i) {

@@ -122,10 +122,8 @@ void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
   for (const Coloc* k : clone.with_this) {  // X with clone:Promoted
     if (k->primary_role != Role::kPromoted) continue;
     std::vector<Score> work(ws.nodes.size(), Score());
-    std::unordered_set<const Rsc*> merging;
     AddDependentScores(ws, *k->dependent,
-                       double(k->score.value()) / cib::kInfinity, work,
-                       merging);
+                       double(k->score.value()) / cib::kInfinity, work);
     Score delta = work[size_t(node)];
     if (delta.value() == 0) continue;
     std::string why = "colocation " + k->id + ": " + k->dependent->id +

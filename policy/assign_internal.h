@@ -28,8 +28,7 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                      bool promotable_roles, bool positive_only);
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
-                        double factor, std::vector<Score>& work,
-                        std::unordered_set<const Rsc*>& merging);
+                        double factor, std::vector<Score>& work);
 // Best available node with a score >= 0, or -1. `excluded` nodes are
 // skipped (clone-node-max reached).
 int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,

@@ -156,8 +156,9 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
           {int(i), Score::MinusInfinity(), "target-role=Stopped"});
     }
     if (no_quorum && !r.parent) {
-      // freeze: handled per primitive below; demote: promotable clones keep
-      // running, unpromoted (the promotion stage sees to that).
+      // freeze: no score, starts of inactive resources are blocked after
+      // assignment; demote: promotable clones keep running, unpromoted
+      // (the promotion stage sees to that).
       bool spared =
           ws.no_quorum_policy == "freeze" ||
           (ws.no_quorum_policy == "demote" && r.IsClone() && r.promotable);
@@ -177,19 +178,6 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
   if (r.IsPrimitive()) AddPrimitiveTerms(ws, r, terms);
 }
 
-// Lost quorum with no-quorum-policy=freeze: nothing new starts; what runs
-// stays where it is.
-// As Pacemaker: without quorum, freeze keeps what is stopped stopped; a
-// resource that is active may still be stopped or moved (its start
-// elsewhere stays runnable in Pacemaker, which tests "active anywhere").
-void FreezeTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
-  if (!p.active_on.empty()) return;
-  for (size_t i = 0; i < ws.nodes.size(); ++i) {
-    terms[&p].push_back({int(i), Score::MinusInfinity(),
-                         "no quorum (no-quorum-policy=freeze): not started"});
-  }
-}
-
 }  // namespace
 
 void ApplyNodeCriteria(WorkingSet& ws) {
@@ -197,10 +185,8 @@ void ApplyNodeCriteria(WorkingSet& ws) {
   std::vector<std::vector<bool>> located(
       ws.resources.size(), std::vector<bool>(ws.nodes.size(), false));
   AddLocations(ws, terms, located);
-  bool freeze = !ws.snapshot->quorate && ws.no_quorum_policy == "freeze";
   for (auto& r : ws.resources) {
     AddResourceTerms(ws, r, terms);
-    if (freeze && r.IsPrimitive()) FreezeTerms(ws, r, terms);
   }
   // Totals: parents are built before their children, so one pass in
   // creation order sees every ancestor's total first. A group's locations

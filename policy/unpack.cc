@@ -354,6 +354,14 @@ void AddColoc(WorkingSet& ws, Coloc c) {
   Coloc& stored = ws.colocs.emplace_back(std::move(c));
   stored.dependent->this_with.push_back(&stored);
   stored.primary->with_this.push_back(&stored);
+  // Pacemaker 2.1.5 keeps "X with group" on the group's last member.
+  Rsc* named = stored.configured_primary
+                   ? &ws.resources[size_t(stored.configured_primary->index)]
+                   : stored.primary;
+  while (named->IsGroup() && !named->children.empty()) {
+    named = named->children.back();
+  }
+  named->named_with_this.push_back(&stored);
 }
 
 // The order in which a resource applies the colocations it depends on,
@@ -361,13 +369,26 @@ void AddColoc(WorkingSet& ws, Coloc c) {
 // groups before primitives (promotable clones first), then by the primary's
 // id. It matters: a finite colocation that would leave the dependent no
 // node is rolled back, so what came before decides.
-bool ColocFirst(const Coloc* a, const Coloc* b) {
-  const Rsc* x = a->configured_primary ? a->configured_primary : a->primary;
-  const Rsc* y = b->configured_primary ? b->configured_primary : b->primary;
+bool RscFirst(const Rsc* x, const Rsc* y) {
   if (x->priority != y->priority) return x->priority > y->priority;
   if (x->variant != y->variant) return x->variant > y->variant;
   if (x->IsClone() && x->promotable != y->promotable) return x->promotable;
   return x->id < y->id;
+}
+
+bool ColocFirst(const Coloc* a, const Coloc* b) {
+  return RscFirst(a->configured_primary ? a->configured_primary : a->primary,
+                  b->configured_primary ? b->configured_primary : b->primary);
+}
+
+// A primary's dependents' preferences merge in the same order of the
+// dependents (Pacemaker sorts them alike); it matters for a clone, whose
+// own scores never turn negative: a -INFINITY merged before an INFINITY is
+// dropped, after it wins.
+bool DependentFirst(const Coloc* a, const Coloc* b) {
+  return RscFirst(
+      a->configured_dependent ? a->configured_dependent : a->dependent,
+      b->configured_dependent ? b->configured_dependent : b->dependent);
 }
 
 void UnpackConstraints(WorkingSet& ws) {
@@ -386,7 +407,7 @@ void UnpackConstraints(WorkingSet& ws) {
       bool mandatory = c->score.IsInfinity();
       AddColoc(ws, {c->id, ColocEndpoint(dep, true, mandatory),
                     ColocEndpoint(pri, false, mandatory), c->score, c->rsc_role,
-                    c->with_rsc_role, pri});
+                    c->with_rsc_role, pri, dep});
     } else if (const auto* o = std::get_if<cib::Order>(&k)) {
       Rsc* first = ws.Resolve(o->first);
       Rsc* then = ws.Resolve(o->then);
@@ -409,6 +430,9 @@ void UnpackConstraints(WorkingSet& ws) {
   }
   for (auto& r : ws.resources) {
     std::stable_sort(r.this_with.begin(), r.this_with.end(), ColocFirst);
+    std::stable_sort(r.with_this.begin(), r.with_this.end(), DependentFirst);
+    std::stable_sort(r.named_with_this.begin(), r.named_with_this.end(),
+                     DependentFirst);
   }
 }
 

@@ -56,6 +56,8 @@ struct Coloc {
   // The primary as configured (a group, where `primary` is the member the
   // colocation acts through): it orders the dependent's colocations.
   const Rsc* configured_primary = nullptr;
+  // Likewise the dependent as configured: it orders the primary's list.
+  const Rsc* configured_dependent = nullptr;
   bool Mandatory() const { return score.IsInfinity(); }
   bool Banned() const { return score.IsMinusInfinity(); }
 };
@@ -132,6 +134,11 @@ struct Rsc {
 
   std::vector<Coloc*> this_with;  // colocations where this is the dependent
   std::vector<Coloc*> with_this;  // colocations where this is the primary
+  // The colocations whose dependents' preferences feed back into this
+  // resource's, as Pacemaker 2.1.5 lists them: those naming it as their
+  // primary, the implicit ones of group members, and, on a group's last
+  // member, those naming the group; in Pacemaker's order.
+  std::vector<Coloc*> named_with_this;
 
   bool IsPrimitive() const { return variant == Variant::kPrimitive; }
   bool IsGroup() const { return variant == Variant::kGroup; }

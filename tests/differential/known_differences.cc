@@ -27,10 +27,7 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances"},
       {17, "Placement of clone instances", "also: Which instance is promoted"},
       {20, "Placement of clone instances", "see the section"},
-      {22, "Placement of primitives and groups", "see the section"},
       {23, "Placement of clone instances", "see the section"},
-      {26, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {27, "Placement of clone instances", "see the section"},
       {28, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
@@ -69,8 +66,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "instances in place"},
       {78, "Placement of clone instances", "see the section"},
       {79, "Placement of primitives and groups", "see the section"},
-      {81, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {83, "Pacemaker restarts anonymous clone instances in place",
        "also: Which instance is promoted"},
       {84, "Placement of primitives and groups",
@@ -169,9 +164,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Pacemaker restarts anonymous clone instances in place"},
       {251, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {252, "Placement of primitives and groups",
-       "also: Placement of clone instances, Pacemaker restarts anonymous clone "
-       "instances in place"},
       {255, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker drops the promote of a "
        "restarted promoted instance"},
