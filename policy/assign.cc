@@ -360,6 +360,13 @@ void AssignPrimitive(WorkingSet& ws, Rsc& r) {
     ApplyToDependent(ws, r, scores, *c);
   }
   ApplyDependents(ws, r, scores, false, false);
+  // target-role=Stopped bans it only now (its term is already recorded):
+  // until here the others saw its preferences, as in Pacemaker.
+  for (const Rsc* a = &r; a; a = a->parent) {
+    if (a->target_role != Role::kStopped) continue;
+    std::fill(scores.begin(), scores.end(), Score::MinusInfinity());
+    break;
+  }
   int node = -1;
   const std::string* multiple = r.config->meta.Get("multiple-active");
   if (r.failed && r.on_fail == "stop") {
@@ -532,7 +539,6 @@ void AssignResources(WorkingSet& ws) {
   std::stable_sort(order.begin(), order.end(), [](const Rsc* a, const Rsc* b) {
     return a->priority > b->priority;
   });
-  for (Rsc& r : ws.resources) r.allowed = r.scores;
   for (Rsc* r : order) Assign(ws, *r);
   Blocker(ws).Run();
 }

@@ -18,6 +18,8 @@ namespace paceline::policy::internal {
 
 namespace {
 
+constexpr const char* kTargetRoleStopped = "target-role=Stopped";
+
 struct TermRec {
   int node;
   Score score;
@@ -152,8 +154,7 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
     if (r.target_role == Role::kStopped &&
         (!r.parent || r.parent->target_role != Role::kStopped)) {
-      terms[&r].push_back(
-          {int(i), Score::MinusInfinity(), "target-role=Stopped"});
+      terms[&r].push_back({int(i), Score::MinusInfinity(), kTargetRoleStopped});
     }
     if (no_quorum && !r.parent) {
       // freeze: no score, starts of inactive resources are blocked after
@@ -193,6 +194,10 @@ void ApplyNodeCriteria(WorkingSet& ws) {
   // count once, through its first member (Pacemaker resets them to 0 for
   // the others, which still follow through the group's colocation chain).
   std::vector<std::vector<Score>> without_locations(ws.resources.size());
+  // The same totals without target-role=Stopped: what others see of a
+  // resource before its own assignment (Pacemaker bans a stopped resource
+  // only when it is assigned); assignment starts from these.
+  std::vector<std::vector<Score>> free_plain(ws.resources.size());
   std::unordered_map<const Rsc*, std::vector<bool>> allowed;
   Recorder record(ws);
   for (size_t k = 0; k < ws.resources.size(); ++k) {
@@ -203,33 +208,44 @@ void ApplyNodeCriteria(WorkingSet& ws) {
     }
     allowed[&r] = ok;
     const std::vector<Score>* base = nullptr;
+    const std::vector<Score>* free_base = nullptr;
     bool plain_base = false;
     if (r.parent) {
       bool first =
           r.parent->children.empty() || r.parent->children.front() == &r;
+      size_t p = size_t(r.parent->index);
       plain_base = r.parent->IsGroup() && !first;
-      base = plain_base ? &without_locations[size_t(r.parent->index)]
-                        : &r.parent->scores;
+      base = plain_base ? &without_locations[p] : &r.parent->scores;
+      free_base = plain_base ? &free_plain[p] : &r.parent->allowed;
     }
     record.Begin(r, plain_base);
+    r.allowed.assign(ws.nodes.size(), Score());
     for (size_t i = 0; i < ws.nodes.size(); ++i) {
       r.scores[i] = base ? (*base)[i] : Score();
+      r.allowed[i] = free_base ? (*free_base)[i] : Score();
       std::string why = Unavailability(ws.nodes[i]);
       if (!r.parent && !why.empty()) {
         r.scores[i] += Score::MinusInfinity();
+        r.allowed[i] += Score::MinusInfinity();
         record.Add(r, {int(i), Score::MinusInfinity(), why});
       }
     }
     std::vector<Score>& plain = without_locations[k];
     plain = r.scores;
+    std::vector<Score>& fplain = free_plain[k];
+    fplain = r.allowed;
     auto it = terms.find(&r);
     if (it != terms.end()) {
       for (const auto& t : it->second) {
-        r.scores[size_t(t.node)] += t.score;
-        r.own_scores[size_t(t.node)] += t.score;
+        size_t n = size_t(t.node);
+        r.scores[n] += t.score;
+        r.own_scores[n] += t.score;
+        bool role = t.source == kTargetRoleStopped;
+        if (!role) r.allowed[n] += t.score;
         // Bans are never reset: every member of a group avoids the node.
         if (!t.location || t.score.IsMinusInfinity()) {
-          plain[size_t(t.node)] += t.score;
+          plain[n] += t.score;
+          if (!role) fplain[n] += t.score;
         }
         record.Add(r, t);
       }
@@ -238,7 +254,9 @@ void ApplyNodeCriteria(WorkingSet& ws) {
       for (size_t i = 0; i < ws.nodes.size(); ++i) {
         if (ok[i]) continue;
         r.scores[i] = Score::MinusInfinity();
+        r.allowed[i] = Score::MinusInfinity();
         plain[i] = Score::MinusInfinity();
+        fplain[i] = Score::MinusInfinity();
         if (!r.parent) {
           record.Add(r, {int(i), Score::MinusInfinity(),
                          "symmetric-cluster=false and no location allows it"});

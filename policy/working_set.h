@@ -117,8 +117,9 @@ struct Rsc {
   // from this resource's own terms (without its ancestors').
   std::vector<Score> scores;
   std::vector<Score> own_scores;
-  // The scores as assignment changes them (Pacemaker's allowed_nodes): a
-  // copy of `scores` when assignment starts, then the colocations this
+  // The scores as assignment changes them (Pacemaker's allowed_nodes):
+  // `scores` without target-role=Stopped when assignment starts (a stopped
+  // resource is banned only when it is assigned), then the colocations this
   // resource depends on and its dependents' preferences, applied in place
   // as they are reached. What its primaries and dependents see of it while
   // they are assigned (a primary assigned in the middle of this one's

@@ -65,7 +65,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
       {78, "Placement of clone instances", "see the section"},
-      {79, "Placement of primitives and groups", "see the section"},
       {83, "Pacemaker restarts anonymous clone instances in place",
        "also: Which instance is promoted"},
       {84, "Placement of primitives and groups",
@@ -169,7 +168,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "restarted promoted instance"},
       {256, "Placement of clone instances",
        "also: Pacemaker restarts anonymous clone instances in place"},
-      {257, "Placement of primitives and groups", "see the section"},
       {260, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {262, "Placement of clone instances", "see the section"},
