@@ -472,10 +472,27 @@ bool PinnedInHardColocation(const cib::Document& d) {
   return false;
 }
 
+// A resource with target-role=Stopped is banned only when it is assigned;
+// until then its own dependents' preferences reach the resources it
+// depends on through it (a group member relays those of the members after
+// it). Once those dependents have stopped, their stickiness is gone and
+// the placement may change once more: Pacemaker does the same (a group
+// whose middle member is disabled stops the members after it, then moves
+// to its preferred node). Such configurations must converge in two
+// transitions.
+bool SomethingStoppedByRole(const cib::Document& d) {
+  for (const auto& r : d.config.resources) {
+    const std::string* v = r.meta.Get("target-role");
+    if (v && *v == "Stopped") return true;
+  }
+  return false;
+}
+
 std::optional<std::string> ConvergesWithin(const cib::Document& d, int steps);
 
 std::optional<std::string> Converges(const cib::Document& d) {
-  return ConvergesWithin(d, PinnedInHardColocation(d) ? 2 : 1);
+  bool two = PinnedInHardColocation(d) || SomethingStoppedByRole(d);
+  return ConvergesWithin(d, two ? 2 : 1);
 }
 
 std::optional<std::string> ConvergesWithin(const cib::Document& d, int steps) {
