@@ -245,9 +245,11 @@ void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
 }
 
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
-                     bool promotable_roles, bool positive_only) {
+                     bool promotable_roles, bool positive_only,
+                     bool with_positive, Rsc* term_owner) {
   for (const Coloc* c : primary.named_with_this) {
     if (!Listed(*c)) continue;
+    if (!with_positive && c->score.value() >= 0) continue;
     bool role_specific = c->primary_role == Role::kPromoted ||
                          c->primary_role == Role::kUnpromoted;
     if (role_specific && promotable_roles) continue;  // promotion stage
@@ -269,7 +271,7 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                         ? work[i]
                         : Score(work[i].value() - scores[i].value());
       ws.Term(
-          primary, int(i), delta,
+          term_owner ? *term_owner : primary, int(i), delta,
           "preference of " + c->dependent->id + " (colocation " + c->id + ")");
       scores[i] = work[i];
     }
@@ -359,7 +361,7 @@ void AssignPrimitive(WorkingSet& ws, Rsc& r) {
     Assign(ws, *c->primary);
     ApplyToDependent(ws, r, scores, *c);
   }
-  ApplyDependents(ws, r, scores, false, false);
+  ApplyDependents(ws, r, scores, false, false, true, nullptr);
   // target-role=Stopped bans it only now (its term is already recorded):
   // until here the others saw its preferences, as in Pacemaker.
   for (const Rsc* a = &r; a; a = a->parent) {

@@ -346,61 +346,178 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
   }
 }
 
+// Pacemaker 2.1.5's order of assigning instances (pcmk__cmp_instance):
+// the less multiply active first, then those not active on a node they may
+// no longer use, the active before the inactive, those on a node that can
+// run resources, the healthy before the failed, the higher colocation
+// score on the current node, then the instance number.
+struct InstanceOrder {
+  WorkingSet& ws;
+  Rsc& clone;
+  std::vector<int> active;    // nodes active on
+  std::vector<int> current;   // current node or -1
+  std::vector<bool> allowed;  // inactive, or allowed where active
+  std::vector<bool> failed;
+  std::vector<Score> coloc;  // colocation score on the current node
+
+  bool Before(size_t a, size_t b) const {
+    if (active[a] > 0 && active[b] > 0 && active[a] != active[b]) {
+      return active[a] < active[b];
+    }
+    if (allowed[a] != allowed[b]) return allowed[a];
+    int na = allowed[a] ? current[a] : -1;
+    int nb = allowed[b] ? current[b] : -1;
+    if (na < 0 || nb < 0) return na >= 0 && nb < 0;
+    bool ca = ws.nodes[size_t(na)].Available();
+    bool cb = ws.nodes[size_t(nb)].Available();
+    if (ca != cb) return ca;
+    if (failed[a] != failed[b]) return !failed[a];
+    if (coloc[a] != coloc[b]) return coloc[a] > coloc[b];
+    return false;  // stable: instance number
+  }
+};
+
+std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
+                                const std::vector<Score>& base) {
+  const std::vector<Rsc*>& kids = clone.children;
+  InstanceOrder o{ws, clone, {}, {}, {}, {}, {}};
+  for (Rsc* inst : kids) {
+    const std::vector<Rsc*>& prims = inst->primitives;
+    std::vector<bool> on(ws.nodes.size(), false);
+    bool failed = false;
+    for (const Rsc* p : prims) {
+      for (int n : p->active_on) on[size_t(n)] = true;
+      failed = failed || p->failed;
+    }
+    int count = int(std::count(on.begin(), on.end(), true));
+    int cur = CurrentNode(inst);
+    std::vector<Score> own = InstanceOwn(*inst);
+    bool ok = cur < 0 || (base[size_t(cur)] + own[size_t(cur)]).value() >= 0;
+    Score coloc;
+    if (cur >= 0) {  // the clone's colocations, on the current node only
+      std::vector<Score> one(ws.nodes.size(), Score());
+      for (const Coloc* c : clone.this_with) {
+        if (c->primary->assigned < 0 && !c->primary->IsClone()) continue;
+        std::vector<bool> there =
+            PrimaryNodes(ws, *c->primary, c->primary_role);
+        if (there[size_t(cur)]) one[size_t(cur)] += c->score;
+      }
+      ApplyDependents(ws, clone, one, clone.promotable, true, true, nullptr);
+      coloc = one[size_t(cur)];
+    }
+    o.active.push_back(count);
+    o.current.push_back(cur);
+    o.allowed.push_back(ok);
+    o.failed.push_back(failed);
+    o.coloc.push_back(coloc);
+  }
+  std::vector<size_t> idx(kids.size());
+  for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](size_t a, size_t b) { return o.Before(a, b); });
+  std::vector<Rsc*> out;
+  for (size_t i : idx) out.push_back(kids[i]);
+  return out;
+}
+
 }  // namespace
 
 void AssignClone(WorkingSet& ws, Rsc& clone) {
   if (!clone.provisional || clone.assigning) return;
   clone.assigning = true;
   for (Coloc* c : clone.this_with) Assign(ws, *c->primary);
-  // As Pacemaker: the clone's own score on a node (a base of the promotion
-  // score) has its locations and its dependents' preferences, but these
-  // never turn it negative; the instances' scores take the dependents'
-  // preferences in full, and the clone's colocations with other resources.
+  // As Pacemaker 2.1.5: the clone's own score on a node (a base of the
+  // promotion score, and what may forbid a node to every instance) has its
+  // locations and its dependents' preferences, but these never turn it
+  // negative.
   std::vector<Score> clone_scores = clone.scores;
-  ApplyDependents(ws, clone, clone_scores, clone.promotable, true);
+  ApplyDependents(ws, clone, clone_scores, clone.promotable, true, true,
+                  nullptr);
   clone.allowed = clone_scores;
-  std::vector<Score> scores = clone.scores;
-  for (Coloc* c : clone.this_with) ApplyToDependent(ws, clone, scores, *c);
-  ApplyDependents(ws, clone, scores, clone.promotable, false);
-  // Instances that can stay where they are go first, then the other active
-  // ones, then the rest: a displaced instance must not take the node of one
-  // that could have stayed (that would restart a healthy instance).
-  auto rank = [&](Rsc* inst) {
-    const std::vector<Rsc*>& prims = inst->primitives;
-    int node = -1;
-    for (Rsc* p : prims) {
-      if (!p->active_on.empty()) node = p->active_on[0];
-    }
-    if (node < 0) return 2;
-    Score here = scores[size_t(node)] + InstanceOwn(*inst)[size_t(node)];
-    return ws.nodes[size_t(node)].Available() && here.value() >= 0 ? 0 : 1;
-  };
-  std::vector<Rsc*> order;
-  for (int pass = 0; pass < 3; ++pass) {
-    for (Rsc* inst : clone.children) {
-      if (rank(inst) == pass) order.push_back(inst);
+  // Instances are assigned one by one (distribute_children). When the
+  // clone has fewer instances than there are nodes to run them, they take
+  // all of the clone's colocations; otherwise only the mandatory and the
+  // negative ones (what they depend on) and the negative ones (what
+  // depends on them).
+  int available = 0;
+  for (const NodeInfo& n : ws.nodes) available += n.Available();
+  bool all = clone.clone_max < available;
+  std::vector<Score> base = clone.scores;
+  for (Coloc* c : clone.this_with) {
+    if (all || c->score.value() < 0 || c->Mandatory()) {
+      ApplyToDependent(ws, clone, base, *c);
     }
   }
-  std::vector<bool> full(ws.nodes.size(), false);
   std::vector<int> per_node(ws.nodes.size(), 0);
+  auto instance_scores = [&](Rsc& inst) {
+    std::vector<Score> mine = base;
+    std::vector<Score> own = InstanceOwn(inst);
+    for (size_t i = 0; i < mine.size(); ++i) {
+      mine[i] += own[i];
+      if (!ws.nodes[i].Available() || inst.orphan ||
+          per_node[i] >= clone.clone_node_max) {
+        mine[i] = Score::MinusInfinity();
+      } else if (clone_scores[i].value() < 0) {
+        mine[i] = clone_scores[i];
+      }
+    }
+    ApplyDependents(ws, clone, mine, clone.promotable, false, all, &inst);
+    return mine;
+  };
+  int allocated = 0;
+  auto place = [&](Rsc& inst, int node, const std::vector<Score>& mine) {
+    Decide(ws, inst, node, mine);
+    AssignInstance(ws, inst, node);
+    if (node >= 0) {
+      per_node[size_t(node)]++;
+      ++allocated;
+    }
+  };
+  std::vector<Rsc*> order = SortInstances(ws, clone, base);
+  for (Rsc* inst : order) {  // pinned instances stay exactly as they are
+    if (!InstancePinned(inst)) continue;
+    KeepPinned(ws, *inst, base);
+    if (inst->assigned >= 0) {
+      per_node[size_t(inst->assigned)]++;
+      ++allocated;
+    }
+  }
+  // First, as many active, healthy instances as may stay, each on its
+  // current node (at most clone-max / available nodes per node here).
+  int loop_max = std::max(1, available ? clone.clone_max / available : 1);
   for (Rsc* inst : order) {
+    if (allocated >= clone.clone_max) break;
+    int cur = CurrentNode(inst);
+    if (!inst->provisional || cur < 0 || !ws.nodes[size_t(cur)].Available() ||
+        per_node[size_t(cur)] >= loop_max) {
+      continue;
+    }
     const std::vector<Rsc*>& prims = inst->primitives;
+    if (std::any_of(prims.begin(), prims.end(),
+                    [](const Rsc* p) { return p->failed; })) {
+      continue;
+    }
+    std::vector<Score> mine = instance_scores(*inst);
     Rsc& lead = prims.empty() ? *inst : *prims[0];
+    int node = ChooseNode(ws, lead, mine, nullptr);
+    if (node >= 0 && node != cur && mine[size_t(cur)] == mine[size_t(node)] &&
+        mine[size_t(cur)].value() >= 0) {
+      node = cur;  // the preferred node wins a tie
+    }
+    if (node != cur) continue;
+    place(*inst, node, mine);
+  }
+  // Then the rest, in the same order.
+  for (Rsc* inst : order) {
+    if (!inst->provisional) continue;
+    std::vector<Score> mine = instance_scores(*inst);
     int node = -1;
-    if (InstancePinned(inst)) {
-      KeepPinned(ws, *inst, scores);
-      node = inst->assigned;
-    } else {
-      std::vector<Score> own = InstanceOwn(*inst);
-      std::vector<Score> mine = scores;
-      for (size_t i = 0; i < mine.size(); ++i) mine[i] += own[i];
-      node = ChooseNode(ws, lead, mine, &full);
-      Decide(ws, *inst, node, mine);
-      AssignInstance(ws, *inst, node);
+    if (allocated < clone.clone_max) {
+      const std::vector<Rsc*>& prims = inst->primitives;
+      Rsc& lead = prims.empty() ? *inst : *prims[0];
+      node = ChooseNode(ws, lead, mine, nullptr);
     }
-    if (node >= 0 && ++per_node[size_t(node)] >= clone.clone_node_max) {
-      full[size_t(node)] = true;
-    }
+    place(*inst, node, mine);
   }
   if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
   if (clone.promotable) Promote(ws, clone, clone_scores);

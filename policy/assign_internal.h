@@ -26,7 +26,8 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
 // into a clone's own scores: a node's score never turns negative (a
 // positive one drops to 1, others stay), and no terms are recorded.
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
-                     bool promotable_roles, bool positive_only);
+                     bool promotable_roles, bool positive_only,
+                     bool with_positive, Rsc* term_owner);
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
                         double factor, std::vector<Score>& work);
 // Best available node with a score >= 0, or -1. `excluded` nodes are
