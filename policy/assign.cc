@@ -442,10 +442,13 @@ class Blocker {
     // As Pacemaker: without quorum, freeze leaves placement alone (an
     // inactive resource still counts where it would go) but makes the
     // start of an inactive resource unrunnable; what runs may move.
-    if (!ws.snapshot->quorate && ws.no_quorum_policy == "freeze") {
+    // Likewise demote, which keeps only promotable clones (demoted): a
+    // stopped instance does not start.
+    const std::string& policy = ws.no_quorum_policy;
+    if (!ws.snapshot->quorate && (policy == "freeze" || policy == "demote")) {
       for (Rsc& r : ws.resources) {
         if (r.IsPrimitive() && r.active_on.empty()) {
-          Unassign(ws, r, "no quorum (no-quorum-policy=freeze)");
+          Unassign(ws, r, "no quorum (no-quorum-policy=" + policy + ")");
         }
       }
     }
