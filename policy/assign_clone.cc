@@ -431,8 +431,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   // locations and its dependents' preferences, but these never turn it
   // negative.
   std::vector<Score> clone_scores = clone.scores;
-  ApplyDependents(ws, clone, clone_scores, clone.promotable, true, true,
-                  nullptr);
+  ApplyDependents(ws, clone, clone_scores, false, true, true, nullptr);
   clone.allowed = clone_scores;
   // Instances are assigned one by one (distribute_children). When the
   // clone has fewer instances than there are nodes to run them, they take

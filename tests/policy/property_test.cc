@@ -488,9 +488,24 @@ bool SomethingStoppedByRole(const cib::Document& d) {
   return false;
 }
 
+// A resource colocated with a promotable clone's Unpromoted role feeds its
+// stickiness into the clone's score, which Pacemaker 2.1.5 adds to the
+// promotion score: once it runs beside the unpromoted instance, that
+// instance is promoted and it must move, forever (crm_simulate flaps the
+// same way on the shrunk case: promote n1, then demote n1 / promote n3 /
+// move, and so on). We follow Pacemaker; such cases are exempt.
+bool ColocatedWithUnpromoted(const cib::Document& d) {
+  for (const auto& k : d.config.constraints) {
+    const auto* c = std::get_if<cib::Colocation>(&k);
+    if (c && c->with_rsc_role == cib::Role::kUnpromoted) return true;
+  }
+  return false;
+}
+
 std::optional<std::string> ConvergesWithin(const cib::Document& d, int steps);
 
 std::optional<std::string> Converges(const cib::Document& d) {
+  if (ColocatedWithUnpromoted(d)) return std::nullopt;
   bool two = PinnedInHardColocation(d) || SomethingStoppedByRole(d);
   return ConvergesWithin(d, two ? 2 : 1);
 }
