@@ -1,6 +1,9 @@
 #include "cli/personality.h"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
+#include <cstdio>
 #include <iostream>
 #include <map>
 #include <string>
@@ -43,7 +46,8 @@ int RunMon(std::vector<std::string> args) {
   return mon::RunMon(args, env, std::cout, std::cerr);
 }
 
-int RunPaceline(int argc, char** argv) {
+// `daemon` is set when the command is `paceline daemon`.
+int RunPaceline(int argc, char** argv, bool& daemon) {
   po::options_description global("paceline options");
   global.add_options()("help,h", "show this help")("version",
                                                    "print the version");
@@ -104,6 +108,7 @@ int RunPaceline(int argc, char** argv) {
   if (command == "agent") return RunAgent(rest, std::cout, std::cerr);
   if (command == "cluster") return RunCluster(rest, std::cout, std::cerr);
   if (command == "daemon") {
+    daemon = true;
     return RunDaemonCommand(rest, ReadEnvironment().vars, std::cout, std::cerr);
   }
   if (command == "cib") {
@@ -126,9 +131,7 @@ std::string BaseName(const char* path) {
   return slash == std::string::npos ? s : s.substr(slash + 1);
 }
 
-}  // namespace
-
-int Main(int argc, char** argv) {
+int Run(int argc, char** argv, bool& daemon) {
   std::string name = BaseName(argc > 0 ? argv[0] : "paceline");
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (name == "crm") return RunCrmShell(args);
@@ -143,7 +146,29 @@ int Main(int argc, char** argv) {
     return RunAttributeShim(name == "crm_master", args, env,
                             SystemClock().Now(), std::cout, std::cerr);
   }
-  return RunPaceline(argc, argv);
+  return RunPaceline(argc, argv, daemon);
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  bool daemon = false;
+  int rc = Run(argc, argv, daemon);
+  if (daemon) return rc;
+  // A CLI command is done once it returns: its output files are written
+  // (atomically: written, fsynced, renamed) and closed, its terminal
+  // restored, its agents and connections gone. What exit() would still
+  // do is run the atexit handlers and static destructors of every library
+  // linked in (Boost.Asio's services, OpenSSL, iostreams...), which
+  // touches code pages the command never used: 3-7 ms of page faults, a
+  // third of a short command's life (issue 7: `crm configure primitive`
+  // in 20 ms). So flush what is buffered and end here. Not for the
+  // daemon, which shuts down the normal way.
+  std::cout.flush();
+  std::cerr.flush();
+  std::clog.flush();
+  std::fflush(nullptr);
+  _exit(rc);
 }
 
 }  // namespace paceline::cli
