@@ -381,6 +381,9 @@ class Daemon : public membership::ChannelHandler {
   // Sends what the replication produced and answers finished writes. A
   // message that cannot be sent is a peer that is down for replication.
   void Flush() {
+    // A committed write is answered before the controller reacts to it
+    // (scheduling, spawning probes), which the writer need not wait for.
+    AnswerWriters();
     AddMissingNodes();
     for (int round = 0; round < 4; ++round) {
       controller_->Kick();
@@ -398,6 +401,10 @@ class Daemon : public membership::ChannelHandler {
         }
       }
     }
+    AnswerWriters();
+  }
+
+  void AnswerWriters() {
     for (WriteAnswer& a : sync_.TakeAnswers()) {
       auto it = writers_.find(a.request);
       if (it == writers_.end()) continue;
