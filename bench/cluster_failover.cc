@@ -307,6 +307,14 @@ int main(int argc, char** argv) {
     } else {
       std::fprintf(stderr, "--wait move: rc %d, %s", r.exit_code,
                    r.err.c_str());
+      static bool dumped = false;
+      for (int i = 1; i <= 3 && !dumped; ++i) {  // the first time: why
+        std::string log = c.Log(i);
+        size_t from = log.size() > 6000 ? log.size() - 6000 : 0;
+        std::fprintf(stderr, "--- end of %s's log:\n%s\n", NodeName(i).c_str(),
+                     log.substr(from).c_str());
+      }
+      dumped = true;
     }
     feed.WaitIdle();
     c.Crm(1, "resource clear g");
