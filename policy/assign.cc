@@ -246,7 +246,7 @@ void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
 
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                      bool promotable_roles, bool positive_only,
-                     bool with_positive, Rsc* term_owner) {
+                     bool with_positive, Rsc* term_owner, bool record) {
   for (const Coloc* c : primary.named_with_this) {
     if (!Listed(*c)) continue;
     if (!with_positive && c->score.value() >= 0) continue;
@@ -262,7 +262,7 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
     if (!AnyRunnable(ws, work)) continue;  // roll back: it would kill us
     for (size_t i = 0; i < scores.size(); ++i) {
       if (work[i] == scores[i]) continue;
-      if (positive_only) {  // a scratch computation: no terms
+      if (positive_only || !record) {  // a scratch computation: no terms
         scores[i] = work[i];
         continue;
       }
@@ -361,7 +361,7 @@ void AssignPrimitive(WorkingSet& ws, Rsc& r) {
     Assign(ws, *c->primary);
     ApplyToDependent(ws, r, scores, *c);
   }
-  ApplyDependents(ws, r, scores, false, false, true, nullptr);
+  ApplyDependents(ws, r, scores, false, false, true, nullptr, true);
   // target-role=Stopped bans it only now (its term is already recorded):
   // until here the others saw its preferences, as in Pacemaker.
   for (const Rsc* a = &r; a; a = a->parent) {

@@ -402,7 +402,8 @@ std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
             PrimaryNodes(ws, *c->primary, c->primary_role);
         if (there[size_t(cur)]) one[size_t(cur)] += c->score;
       }
-      ApplyDependents(ws, clone, one, clone.promotable, true, true, nullptr);
+      ApplyDependents(ws, clone, one, clone.promotable, true, true, nullptr,
+                      false);
       coloc = one[size_t(cur)];
     }
     o.active.push_back(count);
@@ -431,7 +432,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   // locations and its dependents' preferences, but these never turn it
   // negative.
   std::vector<Score> clone_scores = clone.scores;
-  ApplyDependents(ws, clone, clone_scores, false, true, true, nullptr);
+  ApplyDependents(ws, clone, clone_scores, false, true, true, nullptr, false);
   clone.allowed = clone_scores;
   // Instances are assigned one by one (distribute_children). When the
   // clone has fewer instances than there are nodes to run them, they take
@@ -448,7 +449,9 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     }
   }
   std::vector<int> per_node(ws.nodes.size(), 0);
-  auto instance_scores = [&](Rsc& inst) {
+  // Terms are recorded when the instance is placed, not for a pass that
+  // only tries its current node.
+  auto instance_scores = [&](Rsc& inst, bool record) {
     std::vector<Score> mine = base;
     std::vector<Score> own = InstanceOwn(inst);
     for (size_t i = 0; i < mine.size(); ++i) {
@@ -460,7 +463,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
         mine[i] = clone_scores[i];
       }
     }
-    ApplyDependents(ws, clone, mine, clone.promotable, false, all, &inst);
+    ApplyDependents(ws, clone, mine, false, false, all, &inst, record);
     return mine;
   };
   int allocated = 0;
@@ -496,7 +499,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
                     [](const Rsc* p) { return p->failed; })) {
       continue;
     }
-    std::vector<Score> mine = instance_scores(*inst);
+    std::vector<Score> mine = instance_scores(*inst, false);
     Rsc& lead = prims.empty() ? *inst : *prims[0];
     int node = ChooseNode(ws, lead, mine, nullptr);
     if (node >= 0 && node != cur && mine[size_t(cur)] == mine[size_t(node)] &&
@@ -504,12 +507,12 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
       node = cur;  // the preferred node wins a tie
     }
     if (node != cur) continue;
-    place(*inst, node, mine);
+    place(*inst, node, instance_scores(*inst, true));
   }
   // Then the rest, in the same order.
   for (Rsc* inst : order) {
     if (!inst->provisional) continue;
-    std::vector<Score> mine = instance_scores(*inst);
+    std::vector<Score> mine = instance_scores(*inst, true);
     int node = -1;
     if (allocated < clone.clone_max) {
       const std::vector<Rsc*>& prims = inst->primitives;

@@ -27,7 +27,7 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
 // positive one drops to 1, others stay), and no terms are recorded.
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                      bool promotable_roles, bool positive_only,
-                     bool with_positive, Rsc* term_owner);
+                     bool with_positive, Rsc* term_owner, bool record);
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
                         double factor, std::vector<Score>& work);
 // Best available node with a score >= 0, or -1. `excluded` nodes are

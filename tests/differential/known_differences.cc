@@ -23,8 +23,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {14, "Which instance is promoted",
        "also: Pacemaker restarts anonymous clone instances in place"},
-      {16, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {17, "Placement of clone instances", "also: Which instance is promoted"},
       {28, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
@@ -94,14 +92,11 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {169, "Which instance is promoted", "see the section"},
       {171, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {174, "Placement of primitives and groups", "see the section"},
       {177, "Placement of primitives and groups",
        "also: Placement of clone instances, Which instance is promoted, "
        "Pacemaker restarts anonymous clone instances in place"},
       {185, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {192, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {203, "Which instance is promoted", "see the section"},
       {205, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
@@ -125,7 +120,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {223, "Placement of clone instances", "see the section"},
       {226, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {229, "Placement of clone instances", "see the section"},
       {231, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {238, "Pacemaker drops the promote of a restarted promoted instance",
@@ -139,8 +133,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "Pacemaker restarts anonymous clone instances in place"},
       {249, "Placement of clone instances",
        "also: Pacemaker restarts anonymous clone instances in place"},
-      {251, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {255, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker drops the promote of a "
        "restarted promoted instance"},
@@ -155,6 +147,7 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {275, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {278, "Which instance is promoted", "see the section"},
+      {290, "Placement of clone instances", "see the section"},
       {292, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {295, "Pacemaker restarts anonymous clone instances in place",
