@@ -353,7 +353,6 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
 // score on the current node, then the instance number.
 struct InstanceOrder {
   WorkingSet& ws;
-  Rsc& clone;
   std::vector<int> active;    // nodes active on
   std::vector<int> current;   // current node or -1
   std::vector<bool> allowed;  // inactive, or allowed where active
@@ -380,7 +379,7 @@ struct InstanceOrder {
 std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
                                 const std::vector<Score>& base) {
   const std::vector<Rsc*>& kids = clone.children;
-  InstanceOrder o{ws, clone, {}, {}, {}, {}, {}};
+  InstanceOrder o{ws, {}, {}, {}, {}, {}};
   for (Rsc* inst : kids) {
     const std::vector<Rsc*>& prims = inst->primitives;
     std::vector<bool> on(ws.nodes.size(), false);
@@ -436,9 +435,9 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   clone.allowed = clone_scores;
   // Instances are assigned one by one (distribute_children). When the
   // clone has fewer instances than there are nodes to run them, they take
-  // all of the clone's colocations; otherwise only the mandatory and the
-  // negative ones (what they depend on) and the negative ones (what
-  // depends on them).
+  // all of the clone's colocations; otherwise, of those the clone depends
+  // on, the mandatory and the negative ones, and of its dependents', the
+  // negative ones.
   int available = 0;
   for (const NodeInfo& n : ws.nodes) available += n.Available();
   bool all = clone.clone_max < available;
