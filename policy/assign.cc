@@ -498,8 +498,14 @@ class Blocker {
                       std::string(cib::ActionName(o.first_action));
     for (Rsc* p : o.then->primitives) {
       if (o.then_action == cib::Action::kPromote) {
-        // Only the promotion depends on it: stay, unpromoted.
-        if (p->next_role == Role::kPromoted && !Pinned(*p)) {
+        // Only the promotion depends on it: stay, unpromoted. An instance
+        // promoted already where it stays needs no promote, so the order
+        // has nothing to block (Pacemaker leaves it promoted).
+        bool stays_promoted =
+            p->current_role == Role::kPromoted &&
+            std::find(p->active_on.begin(), p->active_on.end(), p->assigned) !=
+                p->active_on.end();
+        if (p->next_role == Role::kPromoted && !Pinned(*p) && !stays_promoted) {
           p->next_role = Role::kUnpromoted;
           ws_.Note(p->id + " cannot be promoted: " + why);
           Changed(*p);
