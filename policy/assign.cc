@@ -518,6 +518,28 @@ class Blocker {
       // must stop.
       if (!p->active_on.empty() && Unassign(ws_, *p, why)) Changed(*p);
     }
+    if (o.then_action == cib::Action::kPromote && o.then->IsClone()) {
+      BlockPromotedDependents(*o.then, why);
+    }
+  }
+
+  // As Pacemaker: when a promotable clone's promotion cannot happen at all
+  // (its promote is unrunnable), what must run with its promoted role
+  // cannot start there either; what runs already is left to the
+  // colocation.
+  void BlockPromotedDependents(Rsc& clone, const std::string& why) {
+    for (const Coloc* c : clone.with_this) {
+      if (!c->Mandatory() || c->primary_role != Role::kPromoted) continue;
+      for (Rsc* d : c->dependent->primitives) {
+        if (d->assigned < 0 || Pinned(*d)) continue;
+        bool runs_there = std::find(d->active_on.begin(), d->active_on.end(),
+                                    d->assigned) != d->active_on.end();
+        if (runs_there) continue;
+        if (Unassign(ws_, *d, why + " (" + clone.id + " cannot promote)")) {
+          Changed(*d);
+        }
+      }
+    }
   }
 
   void Colocation(const Coloc& c) {
