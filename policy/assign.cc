@@ -523,10 +523,13 @@ class Blocker {
     }
   }
 
-  // As Pacemaker: when a promotable clone's promotion cannot happen at all
-  // (its promote is unrunnable), what must run with its promoted role
-  // cannot start there either; what runs already is left to the
-  // colocation.
+  // As Pacemaker (pcmk__block_colocation_dependents): when an order makes
+  // a promotable clone's promote unrunnable, what must run with its
+  // promoted role cannot start anywhere new, even where an instance stays
+  // promoted (the clone's promote is blocked all the same); what runs
+  // already is left to the colocation. (Blocked starts and promote actions
+  // block their dependents in orderings.cc; this is the case with no
+  // promote action to block.)
   void BlockPromotedDependents(Rsc& clone, const std::string& why) {
     for (const Coloc* c : clone.with_this) {
       if (!c->Mandatory() || c->primary_role != Role::kPromoted) continue;
