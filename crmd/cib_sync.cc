@@ -200,15 +200,17 @@ std::string CibSync::RefuseWrite() const { return blocker_; }
 constexpr size_t kMaxQueuedWrites = 64;
 
 void CibSync::DcWrite(uint32_t origin, uint64_t id, const cib::Versions& base,
-                      const std::string& text) {
+                      const std::string& text, bool dequeued) {
   if (std::string why = RefuseWrite(); !why.empty()) {
     Answer(origin, id,
            Refusal("unavailable", "cannot commit the change: " + why));
     return;
   }
-  if (!synced() || !queued_.empty()) {
+  if (!synced() || (!queued_.empty() && !dequeued)) {
     // The members are still catching up (a new view, or the previous
-    // write): take it when they have.
+    // write): take it when they have. (A write taken from the queue goes
+    // first: queued behind the rest again, two queued writes would take
+    // turns forever.)
     if (queued_.size() >= kMaxQueuedWrites) {
       Answer(origin, id,
              Refusal("unavailable",
@@ -253,7 +255,7 @@ void CibSync::TakeQueued() {
   while (is_dc() && synced() && !queued_.empty()) {
     QueuedWrite w = std::move(queued_.front());
     queued_.erase(queued_.begin());
-    DcWrite(w.origin, w.id, w.base, w.text);
+    DcWrite(w.origin, w.id, w.base, w.text, /*dequeued=*/true);
   }
 }
 

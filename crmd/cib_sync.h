@@ -89,7 +89,7 @@ class CibSync {
   void DcOnOffer(uint32_t from, const cib::Versions& v);
   void DcOnFull(uint32_t from, const boost::json::object& body);
   void DcWrite(uint32_t origin, uint64_t id, const cib::Versions& base,
-               const std::string& text);
+               const std::string& text, bool dequeued = false);
   void Answer(uint32_t origin, uint64_t id, boost::json::object body);
   void CheckPending();
   void TakeQueued();

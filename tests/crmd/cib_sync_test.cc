@@ -159,6 +159,32 @@ TEST(CibSyncTest, WriteWaitsWhileMembersCatchUp) {
   }
 }
 
+// Two writes waiting behind a third: each is taken in turn once the
+// members caught up (the queue once re-queued a write it took, so two
+// waiting writes took turns forever and the DC hung).
+TEST(CibSyncTest, SeveralQueuedWritesAreEachAnswered) {
+  Bus bus(3);
+  bus.View(1, {1, 2, 3}, 1);
+  bus.Pump();
+  bus.sync(1).Write(1, bus.replica(1).versions(), bus.Edited(1, "first"));
+  EXPECT_FALSE(bus.sync(1).synced());
+  cib::Versions base = bus.replica(1).versions();
+  bus.sync(1).Write(2, base, bus.Edited(1, "second"));
+  bus.sync(1).Write(3, base, bus.Edited(1, "third"));
+  EXPECT_TRUE(bus.sync(1).TakeAnswers().empty()) << "queued, not refused";
+  bus.Pump();
+  ASSERT_EQ(bus.answers().size(), 3u);
+  EXPECT_TRUE(Ok(bus.answers()[0]));
+  EXPECT_TRUE(Ok(bus.answers()[1])) << json::serialize(bus.answers()[1].body);
+  // Made from the same version as the second: a conflict, not a hang.
+  EXPECT_FALSE(Ok(bus.answers()[2]));
+  EXPECT_EQ(bus.answers()[2].body.at("code"), "conflict");
+  for (uint32_t i = 1; i <= 3; ++i) {
+    EXPECT_NE(bus.replica(i).doc().config.FindResource("second"), nullptr);
+    EXPECT_EQ(bus.replica(i).doc().config.FindResource("third"), nullptr);
+  }
+}
+
 TEST(CibSyncTest, RefusedWithoutQuorumAndWithoutDc) {
   Bus bus(2);
   bus.View(1, {1, 2}, 1);
