@@ -277,8 +277,7 @@ namespace {
 // promoted role restarts when that role comes (back). As Pacemaker, a clone
 // `first` counts only where it acts on the node `then` runs on (its
 // ordering flags are taken on that node), unless `then` is a clone too.
-// Repeated until nothing changes,
-// so chains restart as a whole.
+// Repeated until nothing changes, so chains restart as a whole.
 void OrderRestarts(WorkingSet& ws, ActionBuilder& b) {
   auto acts_on = [&](const Rsc& p, Task task, int node) {
     for (int id : b.Of(p, task)) {

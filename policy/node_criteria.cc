@@ -18,14 +18,15 @@ namespace paceline::policy::internal {
 
 namespace {
 
-constexpr const char* kTargetRoleStopped = "target-role=Stopped";
-
 struct TermRec {
   int node;
   Score score;
   std::string source;
   bool location = false;
   std::string via;  // the ancestor it was inherited from
+  // target-role=Stopped: left out of `allowed`, which assignment starts
+  // from (the ban applies when the resource itself is assigned).
+  bool target_role = false;
 };
 
 // The terms behind each resource's scores, for `explain` and `--scores`:
@@ -132,7 +133,6 @@ void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
   // As Pacemaker, the ban lands on the failed primitive itself (a group
   // member: its group follows it through the members' colocation chain, or
   // keeps the members before it where the group cannot move).
-  const Rsc* target = &p;
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
     bool expired = false;
     Score count = FailCount(ws, p, ws.nodes[i], &expired);
@@ -141,10 +141,10 @@ void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
               " expired (failure-timeout)");
     }
     if (count.value() > 0 && count >= p.migration_threshold) {
-      terms[target].push_back({int(i), Score::MinusInfinity(),
-                               p.primitive_id + " failed " + count.ToString() +
-                                   " times, migration-threshold=" +
-                                   p.migration_threshold.ToString()});
+      terms[&p].push_back({int(i), Score::MinusInfinity(),
+                           p.primitive_id + " failed " + count.ToString() +
+                               " times, migration-threshold=" +
+                               p.migration_threshold.ToString()});
     }
   }
 }
@@ -154,7 +154,8 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
     if (r.target_role == Role::kStopped &&
         (!r.parent || r.parent->target_role != Role::kStopped)) {
-      terms[&r].push_back({int(i), Score::MinusInfinity(), kTargetRoleStopped});
+      terms[&r].push_back({int(i), Score::MinusInfinity(),
+                           "target-role=Stopped", false, "", true});
     }
     if (no_quorum && !r.parent) {
       // freeze: no score, starts of inactive resources are blocked after
@@ -240,7 +241,7 @@ void ApplyNodeCriteria(WorkingSet& ws) {
         size_t n = size_t(t.node);
         r.scores[n] += t.score;
         r.own_scores[n] += t.score;
-        bool role = t.source == kTargetRoleStopped;
+        bool role = t.target_role;
         if (!role) r.allowed[n] += t.score;
         // Bans are never reset: every member of a group avoids the node.
         if (!t.location || t.score.IsMinusInfinity()) {
