@@ -2,6 +2,7 @@
 #include "crmd/transition.h"
 
 #include <algorithm>
+#include <set>
 
 namespace paceline::crmd {
 
@@ -9,11 +10,13 @@ TransitionRunner::TransitionRunner(uint64_t id, policy::TransitionGraph graph)
     : id_(id), graph_(std::move(graph)) {
   size_t n = graph_.actions.size();
   preds_.resize(n);
+  has_succ_.assign(n, false);
   state_.assign(n, ActionState::kWaiting);
   for (const policy::Edge& e : graph_.edges) {
     if (e.first >= 0 && e.then >= 0 && size_t(e.first) < n &&
         size_t(e.then) < n) {
       preds_[e.then].push_back(e.first);
+      has_succ_[e.first] = true;
     }
   }
   // Unrunnable actions, and everything after them, will never run.
@@ -56,12 +59,30 @@ void TransitionRunner::CompletePseudo() {
   }
 }
 
+bool TransitionRunner::Deferrable(int action) const {
+  const policy::Action& a = graph_.actions[action];
+  return a.task == policy::Task::kMonitor && a.interval_ms > 0 &&
+         !has_succ_[action];
+}
+
 std::vector<const policy::Action*> TransitionRunner::TakeReady() {
   std::vector<const policy::Action*> out;
   if (aborted_) return out;
+  std::set<std::string> busy;  // nodes running or given awaited work
   for (size_t i = 0; i < graph_.actions.size(); ++i) {
     const policy::Action& a = graph_.actions[i];
-    if (a.pseudo || !Ready(int(i))) continue;
+    if (a.pseudo || Deferrable(int(i))) continue;
+    if (state_[i] == ActionState::kInFlight) busy.insert(a.node);
+    if (!Ready(int(i))) continue;
+    state_[i] = ActionState::kInFlight;
+    ++in_flight_;
+    busy.insert(a.node);
+    out.push_back(&a);
+  }
+  for (size_t i = 0; i < graph_.actions.size(); ++i) {
+    const policy::Action& a = graph_.actions[i];
+    if (a.pseudo || !Deferrable(int(i)) || !Ready(int(i))) continue;
+    if (busy.count(a.node)) continue;
     state_[i] = ActionState::kInFlight;
     ++in_flight_;
     out.push_back(&a);

@@ -5,6 +5,14 @@
 // themselves as soon as their predecessors have. Unrunnable actions are
 // never dispatched, and neither is anything that depends on them.
 //
+// A recurring monitor that nothing in the graph waits for (its first run
+// after a start or promote) is held back while an action something does
+// wait for is running or ready on the same node: agent processes compete
+// for the node's CPU (on a small machine two Dummy runs side by side take
+// as long as one after the other), so the next member of a group starts
+// first and the monitors follow. Nothing waits longer for it than the
+// transition's own work on that node.
+//
 // A failed action aborts the transition: nothing new is dispatched, the
 // actions in flight are waited for, and the DC schedules again from the
 // new facts. Abort() does the same for an outside event (a node left, the
@@ -48,11 +56,14 @@ class TransitionRunner {
 
  private:
   bool Ready(int action) const;
+  // A recurring monitor with no successor (see above).
+  bool Deferrable(int action) const;
   void CompletePseudo();
 
   uint64_t id_;
   policy::TransitionGraph graph_;
   std::vector<std::vector<int>> preds_;
+  std::vector<bool> has_succ_;
   std::vector<ActionState> state_;
   size_t in_flight_ = 0;
   bool aborted_ = false;

@@ -67,6 +67,39 @@ TEST(TransitionRunnerTest, FollowsEdgesThroughPseudoMilestones) {
   EXPECT_EQ(r.count(ActionState::kDone), 3u);
 }
 
+TEST(TransitionRunnerTest, FirstMonitorsWaitForTheNodesAwaitedWork) {
+  // start a -> start b -> start c on n1, each with a recurring monitor;
+  // d starts on n2 with its monitor, and nothing else runs there.
+  TransitionGraph g;
+  g.actions = {Real(0, "a"),
+               Real(1, "b"),
+               Real(2, "c"),
+               Real(3, "a", Task::kMonitor),
+               Real(4, "b", Task::kMonitor),
+               Real(5, "c", Task::kMonitor),
+               Real(6, "d"),
+               Real(7, "d", Task::kMonitor)};
+  for (int i : {3, 4, 5, 7}) g.actions[i].interval_ms = 5000;
+  g.actions[6].node = g.actions[7].node = "n2";
+  g.edges = {{0, 1}, {1, 2}, {0, 3}, {1, 4}, {2, 5}, {6, 7}};
+  TransitionRunner r(1, g);
+  EXPECT_EQ(Ids(r.TakeReady()), (std::vector<int>{0, 6}));
+  r.OnResult(6, true);
+  EXPECT_EQ(Ids(r.TakeReady()), (std::vector<int>{7}))
+      << "nothing else to do on n2";
+  r.OnResult(0, true);
+  EXPECT_EQ(Ids(r.TakeReady()), (std::vector<int>{1}))
+      << "b starts before a's monitor";
+  r.OnResult(1, true);
+  EXPECT_EQ(Ids(r.TakeReady()), (std::vector<int>{2}));
+  EXPECT_FALSE(r.finished());
+  r.OnResult(2, true);
+  EXPECT_EQ(Ids(r.TakeReady()), (std::vector<int>{3, 4, 5}));
+  for (int i : {3, 4, 5, 7}) r.OnResult(i, true);
+  EXPECT_TRUE(r.finished());
+  EXPECT_EQ(r.count(ActionState::kDone), 8u);
+}
+
 TEST(TransitionRunnerTest, UnrunnableActionsAndDependentsNeverRun) {
   TransitionGraph g;
   g.actions = {Real(0, "a"), Real(1, "b"), Real(2, "c")};
