@@ -281,6 +281,16 @@ int main(int argc, char** argv) {
     std::string holder = Holder(c, 1);
     if (holder.empty()) {
       std::printf("move trial %d: the group is not running\n", t);
+      static bool shown = false;
+      for (int i = 1; i <= 3 && !shown; ++i) {  // the first time: why
+        std::printf("--- %s's crm status:\n%s", NodeName(i).c_str(),
+                    c.Crm(i, "status").out.c_str());
+        std::string log = c.Log(i);
+        size_t from = log.size() > 4000 ? log.size() - 4000 : 0;
+        std::printf("--- end of %s's log:\n%s\n", NodeName(i).c_str(),
+                    log.substr(from).c_str());
+      }
+      shown = true;
       feed.WaitIdle();
       continue;
     }

@@ -7,6 +7,7 @@
 // colocated with the promoted role (Pacemaker 2.1); the best promoted-max
 // instances (promoted-node-max per node) are promoted.
 #include <algorithm>
+#include <cstdint>
 
 #include "cib/score.h"
 #include "policy/assign_internal.h"
@@ -20,6 +21,9 @@ std::vector<Score> InstanceOwn(const Rsc& inst) {
   std::vector<Score> own = inst.own_scores;
   for (const Rsc* m : inst.children) {
     for (size_t i = 0; i < own.size(); ++i) own[i] += m->own_scores[i];
+  }
+  for (size_t i = 0; i < inst.promotion_placement.size(); ++i) {
+    own[i] += inst.promotion_placement[i];
   }
   return own;
 }
@@ -65,11 +69,65 @@ struct Candidate {
   bool has_agent_score = false;
   bool eligible = false;
   bool promoted_now = false;
+  // For the order of promotion (see NodeInstance).
+  size_t rank = 0;
+  Role current = Role::kStopped;
 };
 
 void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why) {
   c.score += s;
   ws.Term(*c.inst, c.inst->assigned, s, why, true);
+}
+
+// What the agent's promotion score of a node adds to where an instance of
+// a promotable anonymous clone is placed (Pacemaker 2.1.5's
+// pcmk__add_promotion_scores, before the instances are assigned): the
+// positive score of each available node, for each of the instance's
+// primitives, as Pacemaker attributes it: on a node where an instance is
+// active, to that instance; on a node where no instance is active, to
+// every instance if the resource's history there is known, else to none;
+// and in both cases to an instance Pacemaker has seen nowhere.
+std::vector<Score> PromotionPreferences(WorkingSet& ws, const Rsc& clone,
+                                        Rsc& inst) {
+  std::vector<Score> out(ws.nodes.size(), Score());
+  if (clone.globally_unique) return out;
+  const std::vector<Score> own = InstanceOwn(inst);
+  for (size_t k = 0; k < inst.primitives.size(); ++k) {
+    const Rsc& p = *inst.primitives[k];
+    bool seen = !p.active_on.empty() || !p.known_on.empty();
+    for (size_t n = 0; n < ws.nodes.size(); ++n) {
+      if (!ws.nodes[n].Available()) continue;
+      const Rsc* active = nullptr;  // this primitive's copy active on n
+      bool known = std::find(clone.known_on.begin(), clone.known_on.end(),
+                             int(n)) != clone.known_on.end();
+      for (const Rsc* other : clone.children) {
+        if (k >= other->primitives.size()) continue;
+        const Rsc& q = *other->primitives[k];
+        auto has = [&](const std::vector<int>& v) {
+          return std::find(v.begin(), v.end(), int(n)) != v.end();
+        };
+        if (!active && has(q.active_on)) active = &q;
+        known = known || has(q.known_on);
+      }
+      bool counts = active ? active == &p : known;
+      counts = counts || !seen ||
+               std::find(p.known_on.begin(), p.known_on.end(), int(n)) !=
+                   p.known_on.end();
+      // Only where the instance is allowed (Pacemaker's is_allowed).
+      counts = counts && (clone.scores[n] + own[n]).value() >= 0;
+      const std::string* v =
+          counts ? PromotionAttribute(ws, p, ws.nodes[n]) : nullptr;
+      if (!v) continue;
+      auto s = cib::ParseScore(*v);
+      if (s.ok() && s->value() > 0) {
+        out[n] += *s;
+        ws.Term(inst, int(n), *s,
+                "promotion score master-" + p.primitive_id + "=" + *v +
+                    " (placement)");
+      }
+    }
+  }
+  return out;
 }
 
 void ScoreFromAgent(WorkingSet& ws, Candidate& c) {
@@ -220,13 +278,32 @@ std::vector<Candidate> ScoreCandidates(WorkingSet& ws, Rsc& clone,
   return candidates;
 }
 
-void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores) {
+// Who Pacemaker's instance on a node is, for the promotion order: the
+// first instance, in the assignment's order, that was placed there (before
+// KeepInstancesInPlace renumbered them), and that instance's role now.
+struct NodeInstance {
+  size_t rank = SIZE_MAX;
+  Role current = Role::kStopped;
+};
+
+// Pacemaker's order of promotion (cmp_promotable_instance): the higher
+// score, then the higher current role, then the instance order the
+// assignment used (pcmk__cmp_instance), all of the instance Pacemaker
+// placed on the node.
+void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores,
+             const std::vector<NodeInstance>& by_node) {
   std::vector<Candidate> candidates = ScoreCandidates(ws, clone, scores);
+  for (Candidate& c : candidates) {
+    const NodeInstance& first = by_node[size_t(c.inst->assigned)];
+    c.rank = first.rank;
+    c.current = first.current;
+  }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [](const Candidate& a, const Candidate& b) {
                      if (a.eligible != b.eligible) return a.eligible;
                      if (a.score != b.score) return a.score > b.score;
-                     return a.promoted_now && !b.promoted_now;
+                     if (a.current != b.current) return a.current > b.current;
+                     return a.rank < b.rank;
                    });
   int promoted = 0;
   std::vector<int> per_node(ws.nodes.size(), 0);
@@ -358,12 +435,16 @@ struct InstanceOrder {
   std::vector<bool> allowed;  // inactive, or allowed where active
   std::vector<bool> failed;
   std::vector<Score> coloc;  // colocation score on the current node
+  // The priority meta attribute, raised to the best promotion score that
+  // counts for the instance's placement (pcmk__add_promotion_scores).
+  std::vector<Score> priority;
 
   bool Before(size_t a, size_t b) const {
     if (active[a] > 0 && active[b] > 0 && active[a] != active[b]) {
       return active[a] < active[b];
     }
     if (allowed[a] != allowed[b]) return allowed[a];
+    if (priority[a] != priority[b]) return priority[a] > priority[b];
     int na = allowed[a] ? current[a] : -1;
     int nb = allowed[b] ? current[b] : -1;
     if (na < 0 || nb < 0) return na >= 0 && nb < 0;
@@ -379,7 +460,7 @@ struct InstanceOrder {
 std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
                                 const std::vector<Score>& base) {
   const std::vector<Rsc*>& kids = clone.children;
-  InstanceOrder o{ws, {}, {}, {}, {}, {}};
+  InstanceOrder o{ws, {}, {}, {}, {}, {}, {}};
   for (Rsc* inst : kids) {
     const std::vector<Rsc*>& prims = inst->primitives;
     std::vector<bool> on(ws.nodes.size(), false);
@@ -410,6 +491,9 @@ std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
     o.allowed.push_back(ok);
     o.failed.push_back(failed);
     o.coloc.push_back(coloc);
+    Score priority(inst->priority);
+    for (Score s : inst->promotion_placement) priority = std::max(priority, s);
+    o.priority.push_back(priority);
   }
   std::vector<size_t> idx(kids.size());
   for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
@@ -425,6 +509,12 @@ std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
 void AssignClone(WorkingSet& ws, Rsc& clone) {
   if (!clone.provisional || clone.assigning) return;
   clone.assigning = true;
+  if (clone.promotable) {
+    for (Rsc* inst : clone.children) {
+      inst->promotion_placement.clear();
+      inst->promotion_placement = PromotionPreferences(ws, clone, *inst);
+    }
+  }
   for (Coloc* c : clone.this_with) Assign(ws, *c->primary);
   // As Pacemaker 2.1.5: the clone's own score on a node (a base of the
   // promotion score, and what may forbid a node to every instance) has its
@@ -520,8 +610,18 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     }
     place(*inst, node, mine);
   }
+  std::vector<NodeInstance> by_node(ws.nodes.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    Rsc* inst = order[i];
+    if (inst->assigned < 0 || by_node[size_t(inst->assigned)].rank <= i) {
+      continue;
+    }
+    const std::vector<Rsc*>& prims = inst->primitives;
+    by_node[size_t(inst->assigned)] = {
+        i, prims.empty() ? Role::kStopped : prims[0]->current_role};
+  }
   if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
-  if (clone.promotable) Promote(ws, clone, clone_scores);
+  if (clone.promotable) Promote(ws, clone, clone_scores, by_node);
   clone.provisional = false;
   clone.assigning = false;
 }

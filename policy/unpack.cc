@@ -281,6 +281,18 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
       }
       continue;
     }
+    if (!clone.globally_unique) {  // any history of it here
+      const std::vector<Rsc*> none;
+      const std::vector<Rsc*>& first =
+          clone.children.empty() ? none : clone.children[0]->primitives;
+      for (const Rsc* p : first) {
+        auto it = n.states.find(p->primitive_id);
+        if (it != n.states.end() && it->second->role != Role::kUnknown) {
+          clone.known_on.push_back(int(i));
+          break;
+        }
+      }
+    }
     if (next >= int(clone.children.size())) {
       // More copies active than clone-max allows (clone-max=0 disables a
       // clone): an orphan instance, so that every extra copy is stopped in
@@ -302,6 +314,7 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
     for (Rsc* p : prims) {
       auto it = n.states.find(p->primitive_id);
       if (it == n.states.end()) continue;
+      if (it->second->role != Role::kUnknown) p->known_on.push_back(int(i));
       bool was_active = !p->active_on.empty();
       SetState(ws, *p, int(i), *it->second);
       any_active = any_active || (!was_active && !p->active_on.empty());

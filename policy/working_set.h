@@ -106,6 +106,11 @@ struct Rsc {
 
   // Current state (unpack). Primitives: where active, in which role.
   std::vector<int> active_on;  // node indexes
+  // Anonymous clone instances' primitives: nodes whose history Pacemaker
+  // attributes to this instance (active there, or the first instance not
+  // active anywhere yet when the node was unpacked): its known_on. Anonymous
+  // clones: the nodes with any history of it.
+  std::vector<int> known_on;
   Role current_role = Role::kStopped;
   bool failed = false;
   std::string failed_action;
@@ -132,6 +137,9 @@ struct Rsc {
   int assigned = -1;  // node index or -1
   Role next_role = Role::kStopped;
   Score promotion;  // instances of promotable clones
+  // Instances of promotable anonymous clones: what the agent's promotion
+  // scores add to their placement (assign_clone.cc PromotionPreferences).
+  std::vector<Score> promotion_placement;
 
   std::vector<Coloc*> this_with;  // colocations where this is the dependent
   std::vector<Coloc*> with_this;  // colocations where this is the primary

@@ -24,9 +24,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {14, "Which instance is promoted",
        "also: Pacemaker restarts anonymous clone instances in place"},
       {17, "Placement of clone instances", "also: Which instance is promoted"},
-      {28, "Placement of primitives and groups",
-       "also: Placement of clone instances, Pacemaker restarts anonymous clone "
-       "instances in place"},
       {36, "Placement of primitives and groups", "see the section"},
       {38, "Pacemaker produces an invalid transition", "see the section"},
       {44, "Pacemaker repeats the promote of a promoted instance",
@@ -34,8 +31,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {47, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
-      {52, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {55, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {61, "Placement of clone instances",
@@ -57,7 +52,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Which instance is promoted"},
       {84, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {85, "Placement of clone instances", "see the section"},
       {88, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {95, "Placement of primitives and groups",
@@ -66,7 +60,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {112, "Placement of primitives and groups",
        "also: Pacemaker restarts anonymous clone instances in place, Pacemaker "
        "drops the promote of a restarted promoted instance"},
-      {114, "Placement of clone instances", "see the section"},
       {118, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
@@ -74,8 +67,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {123, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {128, "Placement of clone instances", "see the section"},
-      {133, "Which instance is promoted", "see the section"},
       {137, "Placement of clone instances", "see the section"},
       {138, "Placement of primitives and groups",
        "also: Placement of clone instances"},
@@ -90,8 +81,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {162, "Placement of clone instances", "see the section"},
       {166, "Placement of clone instances", "see the section"},
       {169, "Which instance is promoted", "see the section"},
-      {171, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {177, "Placement of primitives and groups",
        "also: Placement of clone instances, Which instance is promoted, "
        "Pacemaker restarts anonymous clone instances in place"},
@@ -124,21 +113,17 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances"},
       {238, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {240, "Placement of clone instances", "see the section"},
       {241, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
       {242, "Placement of primitives and groups",
        "also: Placement of clone instances, Which instance is promoted, "
        "Pacemaker restarts anonymous clone instances in place"},
-      {249, "Placement of clone instances",
-       "also: Pacemaker restarts anonymous clone instances in place"},
       {255, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker drops the promote of a "
        "restarted promoted instance"},
       {256, "Placement of clone instances",
        "also: Pacemaker restarts anonymous clone instances in place"},
-      {262, "Placement of clone instances", "see the section"},
       {266, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
@@ -146,7 +131,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances"},
       {275, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {290, "Placement of clone instances", "see the section"},
       {292, "Placement of primitives and groups",
        "also: Placement of clone instances"},
       {295, "Pacemaker restarts anonymous clone instances in place",

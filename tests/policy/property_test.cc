@@ -502,12 +502,34 @@ bool ColocatedWithUnpromoted(const cib::Document& d) {
   return false;
 }
 
+// Promotion scores steer where the instances of a promotable clone go,
+// but a node's score counts only for the instance active there, or, where
+// none is, once the resource's state there is known (Pacemaker 2.1.5's
+// pcmk__add_promotion_scores). So each transition that stops, moves or
+// probes an instance can make another node's score count: a probe reveals
+// a node with a high score, a stopped extra copy frees a node whose score
+// then draws the promoted instance, and the instance that leaves a node
+// lets another follow onto it. Such configurations take up to two
+// transitions more. crm_simulate (ocf:pacemaker:Stateful, stonith
+// disabled) takes the same steps on the shrunk cases: (1) leave a standby
+// node; move the promoted instance to the probed node; move the other onto
+// the node it left; (2) stop the extra copy; move the instance there.
+bool PromotionScoresSet(const cib::Document& d) {
+  for (const auto& n : d.status.nodes) {
+    for (const auto& a : n.attributes) {
+      if (a.name.starts_with("master-")) return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::string> ConvergesWithin(const cib::Document& d, int steps);
 
 std::optional<std::string> Converges(const cib::Document& d) {
   if (ColocatedWithUnpromoted(d)) return std::nullopt;
   bool two = PinnedInHardColocation(d) || SomethingStoppedByRole(d);
-  return ConvergesWithin(d, two ? 2 : 1);
+  int steps = (two ? 2 : 1) + (PromotionScoresSet(d) ? 2 : 0);
+  return ConvergesWithin(d, steps);
 }
 
 std::optional<std::string> ConvergesWithin(const cib::Document& d, int steps) {
