@@ -87,6 +87,25 @@ void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why) {
 // active, to that instance; on a node where no instance is active, to
 // every instance if the resource's history there is known, else to none;
 // and in both cases to an instance Pacemaker has seen nowhere.
+bool PromotionScoreApplies(const Rsc& clone, const Rsc& inst, size_t k, int n) {
+  if (clone.globally_unique || k >= inst.primitives.size()) return true;
+  auto has = [&](const std::vector<int>& v) {
+    return std::find(v.begin(), v.end(), n) != v.end();
+  };
+  const Rsc& p = *inst.primitives[k];
+  const Rsc* active = nullptr;  // the primitive's copy active on n
+  bool known = has(clone.known_on);
+  for (const Rsc* other : clone.children) {
+    if (k >= other->primitives.size()) continue;
+    const Rsc& q = *other->primitives[k];
+    if (!active && has(q.active_on)) active = &q;
+    known = known || has(q.known_on);
+  }
+  if (active ? active == &p : known) return true;
+  bool seen = !p.active_on.empty() || !p.known_on.empty();
+  return !seen || has(p.known_on);
+}
+
 std::vector<Score> PromotionPreferences(WorkingSet& ws, const Rsc& clone,
                                         Rsc& inst) {
   std::vector<Score> out(ws.nodes.size(), Score());
@@ -94,29 +113,13 @@ std::vector<Score> PromotionPreferences(WorkingSet& ws, const Rsc& clone,
   const std::vector<Score> own = InstanceOwn(inst);
   for (size_t k = 0; k < inst.primitives.size(); ++k) {
     const Rsc& p = *inst.primitives[k];
-    bool seen = !p.active_on.empty() || !p.known_on.empty();
     for (size_t n = 0; n < ws.nodes.size(); ++n) {
-      if (!ws.nodes[n].Available()) continue;
-      const Rsc* active = nullptr;  // this primitive's copy active on n
-      bool known = std::find(clone.known_on.begin(), clone.known_on.end(),
-                             int(n)) != clone.known_on.end();
-      for (const Rsc* other : clone.children) {
-        if (k >= other->primitives.size()) continue;
-        const Rsc& q = *other->primitives[k];
-        auto has = [&](const std::vector<int>& v) {
-          return std::find(v.begin(), v.end(), int(n)) != v.end();
-        };
-        if (!active && has(q.active_on)) active = &q;
-        known = known || has(q.known_on);
-      }
-      bool counts = active ? active == &p : known;
-      counts = counts || !seen ||
-               std::find(p.known_on.begin(), p.known_on.end(), int(n)) !=
-                   p.known_on.end();
       // Only where the instance is allowed (Pacemaker's is_allowed).
-      counts = counts && (clone.scores[n] + own[n]).value() >= 0;
-      const std::string* v =
-          counts ? PromotionAttribute(ws, p, ws.nodes[n]) : nullptr;
+      if (!ws.nodes[n].Available() || (clone.scores[n] + own[n]).value() < 0 ||
+          !PromotionScoreApplies(clone, inst, k, int(n))) {
+        continue;
+      }
+      const std::string* v = PromotionAttribute(ws, p, ws.nodes[n]);
       if (!v) continue;
       auto s = cib::ParseScore(*v);
       if (s.ok() && s->value() > 0) {
@@ -130,12 +133,25 @@ std::vector<Score> PromotionPreferences(WorkingSet& ws, const Rsc& clone,
   return out;
 }
 
-void ScoreFromAgent(WorkingSet& ws, Candidate& c) {
+// The agent's promotion score of the instance's node, where it applies
+// to `as`, the instance Pacemaker placed on that node (see
+// PromotionScoreApplies); else the score counts as unset.
+void ScoreFromAgent(WorkingSet& ws, const Rsc& clone, Candidate& c,
+                    const Rsc& as) {
   const std::vector<Rsc*>& prims = c.inst->primitives;
-  const NodeInfo& n = ws.nodes[size_t(c.inst->assigned)];
-  for (Rsc* p : prims) {
+  int node = c.inst->assigned;
+  const NodeInfo& n = ws.nodes[size_t(node)];
+  for (size_t k = 0; k < prims.size(); ++k) {
+    Rsc* p = prims[k];
     const std::string* v = PromotionAttribute(ws, *p, n);
     if (!v) continue;
+    if (!PromotionScoreApplies(clone, as, k, node)) {
+      ws.Term(*c.inst, node, Score(),
+              "promotion score master-" + p->primitive_id + "=" + *v +
+                  " not counted: not probed there",
+              true);
+      continue;
+    }
     auto s = cib::ParseScore(*v);
     if (!s.ok()) {
       ws.Note("ignoring promotion score '" + *v + "' of " + p->id + " on " +
@@ -225,11 +241,22 @@ void SetRole(Rsc& inst, Role role) {
   }
 }
 
+// Who Pacemaker's instance on a node is, for the promotion (its score and
+// order): the
+// first instance, in the assignment's order, that was placed there (before
+// KeepInstancesInPlace renumbered them), and that instance's role now.
+struct NodeInstance {
+  size_t rank = SIZE_MAX;
+  Role current = Role::kStopped;
+  const Rsc* inst = nullptr;
+};
+
 // The candidates for promotion, scored: priorities first, then (as
 // Pacemaker sums the sort indexes of the instances on a node into the
 // clone's node score) the final scores of those that may be promoted.
-std::vector<Candidate> ScoreCandidates(WorkingSet& ws, Rsc& clone,
-                                       const std::vector<Score>& scores) {
+std::vector<Candidate> ScoreCandidates(
+    WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores,
+    const std::vector<NodeInstance>& by_node) {
   std::vector<Candidate> candidates;
   for (Rsc* inst : clone.children) {
     if (inst->assigned < 0) continue;
@@ -243,7 +270,8 @@ std::vector<Candidate> ScoreCandidates(WorkingSet& ws, Rsc& clone,
       SetRole(*inst, c.promoted_now ? Role::kPromoted : Role::kUnpromoted);
       continue;
     }
-    ScoreFromAgent(ws, c);
+    const Rsc* as = by_node[size_t(inst->assigned)].inst;
+    ScoreFromAgent(ws, clone, c, as ? *as : *inst);
     PriorityFromConstraints(ws, clone, c);
     c.eligible = c.score.value() >= 0;
     candidates.push_back(c);
@@ -278,21 +306,14 @@ std::vector<Candidate> ScoreCandidates(WorkingSet& ws, Rsc& clone,
   return candidates;
 }
 
-// Who Pacemaker's instance on a node is, for the promotion order: the
-// first instance, in the assignment's order, that was placed there (before
-// KeepInstancesInPlace renumbered them), and that instance's role now.
-struct NodeInstance {
-  size_t rank = SIZE_MAX;
-  Role current = Role::kStopped;
-};
-
 // Pacemaker's order of promotion (cmp_promotable_instance): the higher
 // score, then the higher current role, then the instance order the
 // assignment used (pcmk__cmp_instance), all of the instance Pacemaker
 // placed on the node.
 void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores,
              const std::vector<NodeInstance>& by_node) {
-  std::vector<Candidate> candidates = ScoreCandidates(ws, clone, scores);
+  std::vector<Candidate> candidates =
+      ScoreCandidates(ws, clone, scores, by_node);
   for (Candidate& c : candidates) {
     const NodeInstance& first = by_node[size_t(c.inst->assigned)];
     c.rank = first.rank;
@@ -618,7 +639,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     }
     const std::vector<Rsc*>& prims = inst->primitives;
     by_node[size_t(inst->assigned)] = {
-        i, prims.empty() ? Role::kStopped : prims[0]->current_role};
+        i, prims.empty() ? Role::kStopped : prims[0]->current_role, inst};
   }
   if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
   if (clone.promotable) Promote(ws, clone, clone_scores, by_node);

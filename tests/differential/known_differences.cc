@@ -48,8 +48,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {77, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
-      {83, "Pacemaker restarts anonymous clone instances in place",
-       "also: Which instance is promoted"},
       {84, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {88, "Pacemaker restarts anonymous clone instances in place",
@@ -80,7 +78,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {162, "Placement of clone instances", "see the section"},
       {166, "Placement of clone instances", "see the section"},
-      {169, "Which instance is promoted", "see the section"},
       {177, "Placement of primitives and groups",
        "also: Placement of clone instances, Which instance is promoted, "
        "Pacemaker restarts anonymous clone instances in place"},
