@@ -220,8 +220,15 @@ void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
   int node = c.inst->assigned;
   for (const Coloc* k : clone.this_with) {  // clone:Promoted with X
     if (k->dependent_role != Role::kPromoted) continue;
+    // As Pacemaker: a primary that is not a clone and runs nowhere changes
+    // nothing; where it runs, the colocation's score is added (+INFINITY
+    // for a mandatory one, which promotes even without an agent score).
+    if (!k->primary->IsClone() && k->primary->assigned < 0) continue;
     std::vector<bool> there = PrimaryNodes(ws, *k->primary, k->primary_role);
-    if (k->Mandatory() && !there[size_t(node)]) {
+    if (k->Mandatory() && there[size_t(node)]) {
+      AddTerm(ws, c, Score::Infinity(),
+              "colocation " + k->id + ": promoted with " + k->primary->id);
+    } else if (k->Mandatory() && !there[size_t(node)]) {
       AddTerm(ws, c, Score::MinusInfinity(),
               "colocation " + k->id + ": promoted only with " + k->primary->id);
     } else if (k->Banned() && there[size_t(node)]) {

@@ -83,7 +83,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "Pacemaker restarts anonymous clone instances in place"},
       {185, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {203, "Which instance is promoted", "see the section"},
       {205, "Placement of primitives and groups",
        "also: Placement of clone instances, Pacemaker restarts anonymous clone "
        "instances in place"},
