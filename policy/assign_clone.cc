@@ -193,6 +193,19 @@ void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
     AddTerm(ws, c, clone_score,
             "the clone's score on " + ws.nodes[size_t(node)].name);
   }
+  // clone:Promoted with X: X's scores (as its assignment and promotion
+  // left them) merged in at the colocation's strength (Pacemaker's
+  // apply_coloc_to_dependent; ms13's promoted node draws ms9's promotion).
+  for (const Coloc* k : clone.this_with) {
+    if (k->dependent_role != Role::kPromoted) continue;
+    std::vector<Score> work(ws.nodes.size(), Score());
+    AddDependentScores(ws, *k->primary,
+                       double(k->score.value()) / cib::kInfinity, work);
+    Score delta = work[size_t(node)];
+    if (delta.value() == 0) continue;
+    AddTerm(ws, c, delta,
+            "colocation " + k->id + ": the score of " + k->primary->id);
+  }
   for (const Coloc* k : clone.with_this) {  // X with clone:Promoted
     if (k->primary_role != Role::kPromoted) continue;
     std::vector<Score> work(ws.nodes.size(), Score());
@@ -224,6 +237,12 @@ void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
     // nothing; where it runs, the colocation's score is added (+INFINITY
     // for a mandatory one, which promotes even without an agent score).
     if (!k->primary->IsClone() && k->primary->assigned < 0) continue;
+    // A mandatory colocation with a clone, unless with a promotable
+    // clone's role, only restricted where the instances could go.
+    if (k->primary->IsClone() && k->Mandatory() &&
+        (!k->primary->promotable || k->primary_role == Role::kUnknown)) {
+      continue;
+    }
     std::vector<bool> there = PrimaryNodes(ws, *k->primary, k->primary_role);
     if (k->Mandatory() && there[size_t(node)]) {
       AddTerm(ws, c, Score::Infinity(),
@@ -321,6 +340,13 @@ void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores,
              const std::vector<NodeInstance>& by_node) {
   std::vector<Candidate> candidates =
       ScoreCandidates(ws, clone, scores, by_node);
+  // The clone's node scores become the promotion's final ones where an
+  // instance may be promoted (Pacemaker sets the clone's node weights so),
+  // which is what a promotable clone colocated with its promoted role
+  // merges in.
+  for (const Candidate& c : candidates) {
+    if (c.score.value() >= 0) clone.allowed[size_t(c.inst->assigned)] = c.score;
+  }
   for (Candidate& c : candidates) {
     const NodeInstance& first = by_node[size_t(c.inst->assigned)];
     c.rank = first.rank;
