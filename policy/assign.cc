@@ -284,7 +284,9 @@ int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,
     return ws.nodes[k].Available() && scores[k].value() >= 0 &&
            !(excluded && (*excluded)[k]);
   };
-  int current = r.active_on.size() == 1 ? r.active_on[0] : -1;
+  // Pacemaker's current node: the first it found the resource on (a
+  // multiply active one too).
+  int current = r.active_on.empty() ? -1 : r.active_on[0];
   int best = -1;
   for (size_t k = 0; k < ws.nodes.size(); ++k) {
     if (!usable(k)) continue;

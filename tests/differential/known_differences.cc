@@ -50,8 +50,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {88, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {95, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {103, "Pacemaker produces an invalid transition", "see the section"},
       {112, "Pacemaker restarts anonymous clone instances in place",
        "also: Pacemaker drops the promote of a restarted promoted instance"},
@@ -106,9 +104,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {241, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {242, "Placement of primitives and groups",
-       "also: Placement of clone instances, Which instance is promoted, "
-       "Pacemaker restarts anonymous clone instances in place"},
       {255, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
       {256, "Pacemaker restarts anonymous clone instances in place",
