@@ -71,24 +71,30 @@ std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
 void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
                  const Coloc& c, const std::string& role) {
   const Rsc& primary = *c.primary;
-  std::vector<const Rsc*> units;
+  std::vector<Rsc::Unit> units;
   if (primary.IsClone()) {
-    units.assign(primary.children.begin(), primary.children.end());
+    units = primary.units;  // Pacemaker's instance order
+    if (units.empty()) {
+      for (const Rsc* inst : primary.children) {
+        units.push_back({inst->assigned, inst->next_role});
+      }
+    }
   } else {
-    units.push_back(&primary);
+    units.push_back({primary.assigned, primary.next_role});
   }
   bool role_specific =
       c.primary_role == Role::kPromoted || c.primary_role == Role::kUnpromoted;
-  for (const Rsc* u : units) {
-    if (role_specific && u->next_role != c.primary_role) continue;
+  for (const Rsc::Unit& u : units) {
+    if (role_specific && u.role != c.primary_role) continue;
     std::vector<Score> work = scores;
     std::string source;
-    if (u->assigned >= 0) {
-      work[size_t(u->assigned)] += c.score;
+    if (u.node >= 0) {
+      work[size_t(u.node)] += c.score;
       source = "colocation " + c.id + " with " + primary.id + role;
     } else if (c.score.value() > 0) {
       for (Score& w : work) w += Score(-c.score.value());
-      source = "colocation " + c.id + ": " + u->id + " runs nowhere";
+      source = "colocation " + c.id + ": an instance of " + primary.id +
+               " runs nowhere";
     } else {
       continue;
     }
@@ -96,7 +102,7 @@ void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
     for (size_t i = 0; i < scores.size(); ++i) {
       if (work[i] == scores[i]) continue;
       ws.Term(dependent, int(i),
-              u->assigned >= 0 ? c.score : Score(-c.score.value()), source);
+              u.node >= 0 ? c.score : Score(-c.score.value()), source);
     }
     scores = std::move(work);
   }

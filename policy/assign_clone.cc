@@ -336,8 +336,10 @@ std::vector<Candidate> ScoreCandidates(
 // score, then the higher current role, then the instance order the
 // assignment used (pcmk__cmp_instance), all of the instance Pacemaker
 // placed on the node.
-void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores,
-             const std::vector<NodeInstance>& by_node) {
+// Returns the instances in the promotion's order.
+std::vector<Rsc*> Promote(WorkingSet& ws, Rsc& clone,
+                          const std::vector<Score>& scores,
+                          const std::vector<NodeInstance>& by_node) {
   std::vector<Candidate> candidates =
       ScoreCandidates(ws, clone, scores, by_node);
   // The clone's node scores become the promotion's final ones where an
@@ -385,6 +387,9 @@ void Promote(WorkingSet& ws, Rsc& clone, const std::vector<Score>& scores,
                (c.eligible ? "" : " (may not be promoted)")});
     }
   }
+  std::vector<Rsc*> out;
+  for (const Candidate& c : candidates) out.push_back(c.inst);
+  return out;
 }
 
 // An instance with an unmanaged or blocked primitive stays exactly as it
@@ -674,8 +679,23 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     by_node[size_t(inst->assigned)] = {
         i, prims.empty() ? Role::kStopped : prims[0]->current_role, inst};
   }
+  std::vector<Rsc::Unit> placed;  // before the instances are renumbered
+  for (Rsc* inst : order) placed.push_back({inst->assigned, Role::kStarted});
   if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
-  if (clone.promotable) Promote(ws, clone, clone_scores, by_node);
+  clone.units.clear();
+  if (clone.promotable) {
+    std::vector<Rsc*> promoted = Promote(ws, clone, clone_scores, by_node);
+    for (Rsc* inst : promoted) {
+      clone.units.push_back({inst->assigned, inst->next_role});
+    }
+    for (Rsc* inst : order) {  // pinned and unassigned instances after them
+      if (std::find(promoted.begin(), promoted.end(), inst) == promoted.end()) {
+        clone.units.push_back({inst->assigned, inst->next_role});
+      }
+    }
+  } else {
+    clone.units = std::move(placed);
+  }
   clone.provisional = false;
   clone.assigning = false;
 }

@@ -137,6 +137,15 @@ struct Rsc {
   int assigned = -1;  // node index or -1
   Role next_role = Role::kStopped;
   Score promotion;  // instances of promotable clones
+  // Clones: where the instances are, in the order Pacemaker keeps its
+  // instances once assigned (and promoted), which is the order a finite
+  // colocation with the clone is applied in, instance by instance, each
+  // step rolled back on its own (assign.cc ApplyFinite).
+  struct Unit {
+    int node = -1;
+    Role role = Role::kStopped;
+  };
+  std::vector<Unit> units;
   // Instances of promotable anonymous clones: what the agent's promotion
   // scores add to their placement (assign_clone.cc PromotionPreferences).
   std::vector<Score> promotion_placement;
