@@ -531,7 +531,16 @@ std::vector<Rsc*> SortInstances(WorkingSet& ws, Rsc& clone,
     int count = int(std::count(on.begin(), on.end(), true));
     int cur = CurrentNode(inst);
     std::vector<Score> own = InstanceOwn(*inst);
-    bool ok = cur < 0 || (base[size_t(cur)] + own[size_t(cur)]).value() >= 0;
+    // Allowed on its current node: Pacemaker keeps a score there when the
+    // node cannot run resources (standby...) and checks that apart, so
+    // such a node counts by the clone's and the instance's own terms.
+    bool ok = true;
+    if (cur >= 0) {
+      Score there = ws.nodes[size_t(cur)].Available()
+                        ? base[size_t(cur)] + own[size_t(cur)]
+                        : clone.own_scores[size_t(cur)] + own[size_t(cur)];
+      ok = there.value() >= 0;
+    }
     Score coloc;
     if (cur >= 0) {  // the clone's colocations, on the current node only
       std::vector<Score> one(ws.nodes.size(), Score());
@@ -681,7 +690,12 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   }
   std::vector<Rsc::Unit> placed;  // before the instances are renumbered
   for (Rsc* inst : order) placed.push_back({inst->assigned, Role::kStarted});
-  if (!clone.globally_unique) KeepInstancesInPlace(ws, clone);
+  // Without quorum under freeze or demote, whether a start may run depends
+  // on whether the instance placed there is active (Blocker), so the
+  // instances keep the numbers the assignment gave them.
+  bool frozen = !ws.snapshot->quorate && (ws.no_quorum_policy == "freeze" ||
+                                          ws.no_quorum_policy == "demote");
+  if (!clone.globally_unique && !frozen) KeepInstancesInPlace(ws, clone);
   clone.units.clear();
   if (clone.promotable) {
     std::vector<Rsc*> promoted = Promote(ws, clone, clone_scores, by_node);
