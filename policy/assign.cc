@@ -69,7 +69,7 @@ std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
 // nowhere, subtracts it everywhere — and is rolled back when it would
 // leave the dependent no node to run on.
 void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
-                 const Coloc& c, const std::string& role) {
+                 const Coloc& c, const std::string& role, bool record) {
   const Rsc& primary = *c.primary;
   std::vector<Rsc::Unit> units;
   if (primary.IsClone()) {
@@ -99,7 +99,7 @@ void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
       continue;
     }
     if (!AnyRunnable(ws, work)) continue;  // rolled back
-    for (size_t i = 0; i < scores.size(); ++i) {
+    for (size_t i = 0; i < scores.size() && record; ++i) {
       if (work[i] == scores[i]) continue;
       ws.Term(dependent, int(i),
               u.node >= 0 ? c.score : Score(-c.score.value()), source);
@@ -121,7 +121,7 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                          ? ""
                          : ":" + std::string(cib::RoleName(c.primary_role));
   if (!c.Mandatory() && !c.Banned() && !dependent.IsClone()) {
-    ApplyFinite(ws, dependent, scores, c, role);
+    ApplyFinite(ws, dependent, scores, c, role, true);
     return;
   }
   std::vector<bool> there = PrimaryNodes(ws, primary, c.primary_role);

@@ -609,7 +609,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   // Terms are recorded when the instance is placed, not for a pass that
   // only tries its current node.
   auto instance_scores = [&](Rsc& inst, bool record) {
-    std::vector<Score> mine = base;
+    std::vector<Score> mine = clone.scores;
     std::vector<Score> own = InstanceOwn(inst);
     for (size_t i = 0; i < mine.size(); ++i) {
       mine[i] += own[i];
@@ -618,6 +618,26 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
         mine[i] = Score::MinusInfinity();
       } else if (clone_scores[i].value() < 0) {
         mine[i] = clone_scores[i];
+      }
+    }
+    // The clone's colocations (as `base` has them, for the terms), applied
+    // to this instance once the nodes it may not use are closed: a finite
+    // one that would leave it nowhere is rolled back (Pacemaker appends
+    // them to each instance as it places it).
+    for (Coloc* c : clone.this_with) {
+      if (!(all || c->score.value() < 0 || c->Mandatory())) continue;
+      if (c->Mandatory() || c->Banned()) {
+        if (c->dependent_role == Role::kPromoted || c->primary->provisional) {
+          continue;
+        }
+        std::vector<bool> there =
+            PrimaryNodes(ws, *c->primary, c->primary_role);
+        for (size_t i = 0; i < mine.size(); ++i) {
+          if (there[i] != c->Mandatory()) mine[i] = Score::MinusInfinity();
+        }
+      } else if (c->dependent_role != Role::kPromoted &&
+                 !c->primary->provisional) {
+        ApplyFinite(ws, clone, mine, *c, "", false);
       }
     }
     ApplyDependents(ws, clone, mine, false, false, all, &inst, record);

@@ -20,6 +20,12 @@ std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
 // One colocation applied to a dependent's scores, its primary assigned.
 void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                       std::vector<Score>& scores, const Coloc& c);
+// A finite colocation, step by step (once per instance of a clone
+// primary), each step rolled back when it would leave no node; terms
+// recorded on `dependent` when `record`. `role` is the primary role's
+// suffix for the terms (":Promoted" or "").
+void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
+                 const Coloc& c, const std::string& role, bool record);
 // The preferences of the resources colocated with primary, fed back into
 // its scores (role-specific ones skipped when promotable_roles: those feed
 // the promotion scores instead). positive_only, as Pacemaker merges them

@@ -68,7 +68,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
       {159, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
       {162, "Placement of clone instances", "see the section"},
-      {166, "Placement of clone instances", "see the section"},
       {177, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {185, "Pacemaker drops the promote of a restarted promoted instance",
