@@ -436,6 +436,13 @@ bool Unassign(WorkingSet& ws, Rsc& p, const std::string& why) {
   p.assigned = -1;
   p.next_role = Role::kStopped;
   ws.Note(p.id + " cannot run: " + why);
+  if (ws.graph) {  // the placement decided before no longer holds
+    for (auto& d : ws.graph->decisions) {
+      if (d.resource == p.id && !d.node.empty()) {
+        d.why += "; then stopped: " + why;
+      }
+    }
+  }
   return true;
 }
 
@@ -452,10 +459,17 @@ class Blocker {
     // start of an inactive resource unrunnable; what runs may move.
     // Likewise demote, which keeps only promotable clones (demoted): a
     // stopped instance does not start.
+    // stop (and demote, but for promotable clones) stops everything, after
+    // placement too, so that what would have run still counts for ties.
     const std::string& policy = ws.no_quorum_policy;
-    if (!ws.snapshot->quorate && (policy == "freeze" || policy == "demote")) {
+    if (!ws.snapshot->quorate &&
+        (policy == "freeze" || policy == "demote" || policy == "stop")) {
       for (Rsc& r : ws.resources) {
-        if (r.IsPrimitive() && r.active_on.empty()) {
+        if (!r.IsPrimitive()) continue;
+        const Rsc* top = r.Top();
+        bool stops = policy == "stop" || (policy == "demote" &&
+                                          !(top->IsClone() && top->promotable));
+        if (stops || r.active_on.empty()) {
           Unassign(ws, r, "no quorum (no-quorum-policy=" + policy + ")");
         }
       }

@@ -158,12 +158,12 @@ void AddResourceTerms(WorkingSet& ws, Rsc& r, Terms& terms) {
                            "target-role=Stopped", false, "", true});
     }
     if (no_quorum && !r.parent) {
-      // freeze: no score, starts of inactive resources are blocked after
-      // assignment; demote: promotable clones keep running, unpromoted
-      // (the promotion stage sees to that).
-      bool spared =
-          ws.no_quorum_policy == "freeze" ||
-          (ws.no_quorum_policy == "demote" && r.IsClone() && r.promotable);
+      // freeze, stop, demote: no score; as Pacemaker, resources are placed
+      // (they count for ties) and then kept from starting, or stopped, after
+      // assignment (Blocker). Other policies ban every node.
+      bool spared = ws.no_quorum_policy == "freeze" ||
+                    ws.no_quorum_policy == "stop" ||
+                    ws.no_quorum_policy == "demote";
       if (!spared) {
         terms[&r].push_back(
             {int(i), Score::MinusInfinity(),
