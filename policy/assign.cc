@@ -454,13 +454,12 @@ bool Unassign(WorkingSet& ws, Rsc& p, const std::string& why) {
 class Blocker {
  public:
   explicit Blocker(WorkingSet& ws) : ws_(ws) {
-    // As Pacemaker: without quorum, freeze leaves placement alone (an
-    // inactive resource still counts where it would go) but makes the
-    // start of an inactive resource unrunnable; what runs may move.
-    // Likewise demote, which keeps only promotable clones (demoted): a
-    // stopped instance does not start.
-    // stop (and demote, but for promotable clones) stops everything, after
-    // placement too, so that what would have run still counts for ties.
+    // As Pacemaker: without quorum, placement is left alone (what would
+    // run still counts where it would go, for ties by load), then: freeze
+    // makes the start of an inactive resource unrunnable (what runs may
+    // move); stop stops everything; demote stops everything but the
+    // instances of promotable clones (demoted), of which an inactive one
+    // does not start.
     const std::string& policy = ws.no_quorum_policy;
     if (!ws.snapshot->quorate &&
         (policy == "freeze" || policy == "demote" || policy == "stop")) {

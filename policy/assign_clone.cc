@@ -187,6 +187,13 @@ void PriorityFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
 // The final score of an instance whose priority is not negative: plus the
 // clone's score on its node (locations, preferences of its dependents),
 // and the preferences of resources colocated with the promoted role.
+// What merging r's scores at a colocation's strength adds on `node`.
+Score MergedAt(const WorkingSet& ws, const Rsc& r, Score strength, int node) {
+  std::vector<Score> work(ws.nodes.size(), Score());
+  AddDependentScores(ws, r, double(strength.value()) / cib::kInfinity, work);
+  return work[size_t(node)];
+}
+
 void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
   int node = c.inst->assigned;
   if (clone_score.value() != 0) {
@@ -198,20 +205,14 @@ void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
   // apply_coloc_to_dependent; ms13's promoted node draws ms9's promotion).
   for (const Coloc* k : clone.this_with) {
     if (k->dependent_role != Role::kPromoted) continue;
-    std::vector<Score> work(ws.nodes.size(), Score());
-    AddDependentScores(ws, *k->primary,
-                       double(k->score.value()) / cib::kInfinity, work);
-    Score delta = work[size_t(node)];
+    Score delta = MergedAt(ws, *k->primary, k->score, node);
     if (delta.value() == 0) continue;
     AddTerm(ws, c, delta,
             "colocation " + k->id + ": the score of " + k->primary->id);
   }
   for (const Coloc* k : clone.with_this) {  // X with clone:Promoted
     if (k->primary_role != Role::kPromoted) continue;
-    std::vector<Score> work(ws.nodes.size(), Score());
-    AddDependentScores(ws, *k->dependent,
-                       double(k->score.value()) / cib::kInfinity, work);
-    Score delta = work[size_t(node)];
+    Score delta = MergedAt(ws, *k->dependent, k->score, node);
     if (delta.value() == 0) continue;
     std::string why = "colocation " + k->id + ": " + k->dependent->id +
                       " follows the promoted instance";
@@ -268,9 +269,8 @@ void SetRole(Rsc& inst, Role role) {
 }
 
 // Who Pacemaker's instance on a node is, for the promotion (its score and
-// order): the
-// first instance, in the assignment's order, that was placed there (before
-// KeepInstancesInPlace renumbered them), and that instance's role now.
+// order): the first instance, in the assignment's order, that was placed
+// there (before KeepInstancesInPlace renumbered them), and its role now.
 struct NodeInstance {
   size_t rank = SIZE_MAX;
   Role current = Role::kStopped;
@@ -335,8 +335,7 @@ std::vector<Candidate> ScoreCandidates(
 // Pacemaker's order of promotion (cmp_promotable_instance): the higher
 // score, then the higher current role, then the instance order the
 // assignment used (pcmk__cmp_instance), all of the instance Pacemaker
-// placed on the node.
-// Returns the instances in the promotion's order.
+// placed on the node. Returns the instances in that order.
 std::vector<Rsc*> Promote(WorkingSet& ws, Rsc& clone,
                           const std::vector<Score>& scores,
                           const std::vector<NodeInstance>& by_node) {
@@ -579,7 +578,6 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   clone.assigning = true;
   if (clone.promotable) {
     for (Rsc* inst : clone.children) {
-      inst->promotion_placement.clear();
       inst->promotion_placement = PromotionPreferences(ws, clone, *inst);
     }
   }
@@ -709,7 +707,9 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
         i, prims.empty() ? Role::kStopped : prims[0]->current_role, inst};
   }
   std::vector<Rsc::Unit> placed;  // before the instances are renumbered
-  for (Rsc* inst : order) placed.push_back({inst->assigned, Role::kStarted});
+  if (!clone.promotable) {
+    for (Rsc* inst : order) placed.push_back({inst->assigned, Role::kStarted});
+  }
   // Without quorum under freeze or demote, whether a start may run depends
   // on whether the instance placed there is active (Blocker), so the
   // instances keep the numbers the assignment gave them.

@@ -281,11 +281,8 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
       }
       continue;
     }
-    if (!clone.globally_unique) {  // any history of it here
-      const std::vector<Rsc*> none;
-      const std::vector<Rsc*>& first =
-          clone.children.empty() ? none : clone.children[0]->primitives;
-      for (const Rsc* p : first) {
+    if (!clone.globally_unique && !clone.children.empty()) {  // any history
+      for (const Rsc* p : clone.children[0]->primitives) {
         auto it = n.states.find(p->primitive_id);
         if (it != n.states.end() && it->second->role != Role::kUnknown) {
           clone.known_on.push_back(int(i));
