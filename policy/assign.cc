@@ -110,7 +110,7 @@ void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
 
 void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                       std::vector<Score>& scores, const Coloc& c) {
-  if (c.dependent_role == Role::kPromoted) return;  // promotion stage
+  if (c.RoleOnly()) return;  // promotion stage
   const Rsc& primary = *c.primary;
   if (primary.provisional) {
     ws.Note("colocation " + c.id + " is part of a loop; " + primary.id +
@@ -224,8 +224,7 @@ class DependentMerge {
     const Rsc& lister = group ? *r.children.back() : r;
     double sign = factor < 0 ? -1.0 : 1.0;
     for (const Coloc* c : lister.named_with_this) {
-      if (c->dependent_role == Role::kPromoted ||
-          c->primary_role != Role::kUnknown || !Listed(*c))
+      if (c->RoleOnly() || c->primary_role != Role::kUnknown || !Listed(*c))
         continue;
       Merge(Named(*c), sign * double(c->score.value()) / cib::kInfinity, level);
     }
@@ -259,7 +258,7 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
     bool role_specific = c->primary_role == Role::kPromoted ||
                          c->primary_role == Role::kUnpromoted;
     if (role_specific && promotable_roles) continue;  // promotion stage
-    if (c->dependent_role == Role::kPromoted) continue;
+    if (c->RoleOnly()) continue;
     std::vector<Score> work = scores;
     double factor = double(c->score.value()) / cib::kInfinity;
     const Rsc& dependent =
@@ -568,7 +567,7 @@ class Blocker {
 
   void Colocation(const Coloc& c) {
     bool hard = c.Mandatory() || c.Banned();
-    if (!hard || c.dependent_role == Role::kPromoted) return;
+    if (!hard || c.RoleOnly()) return;
     std::vector<bool> there = PrimaryNodes(ws_, *c.primary, c.primary_role);
     for (Rsc* d : c.dependent->primitives) {
       if (d->assigned < 0 || there[size_t(d->assigned)] == c.Mandatory()) {

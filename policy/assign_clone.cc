@@ -232,23 +232,30 @@ void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
 
 void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
   int node = c.inst->assigned;
-  for (const Coloc* k : clone.this_with) {  // clone:Promoted with X
-    if (k->dependent_role != Role::kPromoted) continue;
+  // clone:Promoted with X, and clone:Unpromoted with X, which Pacemaker
+  // 2.1.5 applies to the role the same way (apply_coloc_to_priority: the
+  // score where X runs, so a mandatory one promotes there) except that it
+  // never forbids the promotion elsewhere.
+  for (const Coloc* k : clone.this_with) {
+    if (!k->RoleOnly()) continue;
+    bool promoted = k->dependent_role == Role::kPromoted;
     // As Pacemaker: a primary that is not a clone and runs nowhere changes
     // nothing; where it runs, the colocation's score is added (+INFINITY
     // for a mandatory one, which promotes even without an agent score).
     if (!k->primary->IsClone() && k->primary->assigned < 0) continue;
-    // A mandatory colocation with a clone, unless with a promotable
-    // clone's role, only restricted where the instances could go.
+    // A mandatory colocation with a clone, unless the promoted role's with
+    // a promotable clone's role, only restricted where the instances could
+    // go.
     if (k->primary->IsClone() && k->Mandatory() &&
-        (!k->primary->promotable || k->primary_role == Role::kUnknown)) {
+        (!promoted || !k->primary->promotable ||
+         k->primary_role == Role::kUnknown)) {
       continue;
     }
     std::vector<bool> there = PrimaryNodes(ws, *k->primary, k->primary_role);
     if (k->Mandatory() && there[size_t(node)]) {
       AddTerm(ws, c, Score::Infinity(),
               "colocation " + k->id + ": promoted with " + k->primary->id);
-    } else if (k->Mandatory() && !there[size_t(node)]) {
+    } else if (k->Mandatory() && !there[size_t(node)] && promoted) {
       AddTerm(ws, c, Score::MinusInfinity(),
               "colocation " + k->id + ": promoted only with " + k->primary->id);
     } else if (k->Banned() && there[size_t(node)]) {
@@ -625,7 +632,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     for (Coloc* c : clone.this_with) {
       if (!(all || c->score.value() < 0 || c->Mandatory())) continue;
       if (c->Mandatory() || c->Banned()) {
-        if (c->dependent_role == Role::kPromoted || c->primary->provisional) {
+        if (c->RoleOnly() || c->primary->provisional) {
           continue;
         }
         std::vector<bool> there =
@@ -633,8 +640,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
         for (size_t i = 0; i < mine.size(); ++i) {
           if (there[i] != c->Mandatory()) mine[i] = Score::MinusInfinity();
         }
-      } else if (c->dependent_role != Role::kPromoted &&
-                 !c->primary->provisional) {
+      } else if (!c->RoleOnly() && !c->primary->provisional) {
         ApplyFinite(ws, clone, mine, *c, "", false);
       }
     }

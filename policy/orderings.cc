@@ -223,7 +223,7 @@ bool AllBlocked(ActionBuilder& b, const std::vector<int>& ids) {
 bool BlockDependents(WorkingSet& ws, ActionBuilder& b) {
   bool changed = false;
   for (const Coloc& c : ws.colocs) {
-    if (!c.Mandatory() || c.dependent_role == Role::kPromoted) continue;
+    if (!c.Mandatory() || c.RoleOnly()) continue;
     Task needed =
         c.primary_role == Role::kPromoted ? Task::kPromote : Task::kStart;
     std::vector<int> primary = Under(b, *c.primary, needed);

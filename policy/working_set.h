@@ -60,6 +60,13 @@ struct Coloc {
   const Rsc* configured_dependent = nullptr;
   bool Mandatory() const { return score.IsInfinity(); }
   bool Banned() const { return score.IsMinusInfinity(); }
+  // Names the dependent's role (a promotable clone's Promoted/Unpromoted):
+  // Pacemaker 2.1.5 skips it while placing (the instance's role is not
+  // known yet) and applies it to the role (the promotion stage).
+  bool RoleOnly() const {
+    return dependent_role == cib::Role::kPromoted ||
+           dependent_role == cib::Role::kUnpromoted;
+  }
 };
 
 struct Ord {

@@ -108,8 +108,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Placement of clone instances"},
       {295, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {296, "Placement of primitives and groups",
-       "also: Placement of clone instances, Which instance is promoted"},
   };
   return known;
 }
