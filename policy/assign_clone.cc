@@ -232,16 +232,16 @@ void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
 
 void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
   int node = c.inst->assigned;
-  // clone:Promoted with X, and clone:Unpromoted with X, which Pacemaker
-  // 2.1.5 applies to the role the same way (apply_coloc_to_priority: the
-  // score where X runs, so a mandatory one promotes there) except that it
-  // never forbids the promotion elsewhere.
+  // clone:Promoted with X and clone:Unpromoted with X, as Pacemaker 2.1.5
+  // applies them to the role (apply_coloc_to_priority): the score where X
+  // runs (so a mandatory one promotes there even without an agent score),
+  // turned around for the Unpromoted role (an unpromoted instance kept away
+  // from X means the promoted one goes beside it); a mandatory one for the
+  // Promoted role also forbids the promotion where X does not run.
   for (const Coloc* k : clone.this_with) {
     if (!k->RoleOnly()) continue;
     bool promoted = k->dependent_role == Role::kPromoted;
-    // As Pacemaker: a primary that is not a clone and runs nowhere changes
-    // nothing; where it runs, the colocation's score is added (+INFINITY
-    // for a mandatory one, which promotes even without an agent score).
+    // A primary that is not a clone and runs nowhere changes nothing.
     if (!k->primary->IsClone() && k->primary->assigned < 0) continue;
     // A mandatory colocation with a clone, unless the promoted role's with
     // a promotable clone's role, only restricted where the instances could
@@ -252,18 +252,22 @@ void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
       continue;
     }
     std::vector<bool> there = PrimaryNodes(ws, *k->primary, k->primary_role);
-    if (k->Mandatory() && there[size_t(node)]) {
-      AddTerm(ws, c, Score::Infinity(),
-              "colocation " + k->id + ": promoted with " + k->primary->id);
-    } else if (k->Mandatory() && !there[size_t(node)] && promoted) {
-      AddTerm(ws, c, Score::MinusInfinity(),
-              "colocation " + k->id + ": promoted only with " + k->primary->id);
-    } else if (k->Banned() && there[size_t(node)]) {
-      AddTerm(
-          ws, c, Score::MinusInfinity(),
-          "colocation " + k->id + ": never promoted with " + k->primary->id);
-    } else if (!k->Mandatory() && !k->Banned() && there[size_t(node)]) {
-      AddTerm(ws, c, k->score, "colocation " + k->id);
+    std::string what = "colocation " + k->id;
+    if (!there[size_t(node)]) {
+      if (k->Mandatory() && promoted) {
+        AddTerm(ws, c, Score::MinusInfinity(),
+                what + ": promoted only with " + k->primary->id);
+      }
+      continue;
+    }
+    if (promoted) {
+      AddTerm(ws, c, k->score,
+              k->Mandatory() ? what + ": promoted with " + k->primary->id
+              : k->Banned()  ? what + ": never promoted with " + k->primary->id
+                             : what);
+    } else {
+      AddTerm(ws, c, Score(-k->score.value()),
+              what + " (the Unpromoted role's, turned around)");
     }
   }
 }

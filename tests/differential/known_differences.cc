@@ -56,7 +56,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {123, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {137, "Placement of clone instances", "see the section"},
       {138, "Pacemaker drops the promote of a restarted promoted instance",
        "the dropped promote of ms13 is why Pacemaker does not restart ms21 "
        "(ord40)"},
