@@ -8,6 +8,7 @@
 // instances (promoted-node-max per node) are promoted.
 #include <algorithm>
 #include <cstdint>
+#include <unordered_map>
 
 #include "cib/score.h"
 #include "policy/assign_internal.h"
@@ -617,7 +618,14 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   std::vector<int> per_node(ws.nodes.size(), 0);
   // Terms are recorded when the instance is placed, not for a pass that
   // only tries its current node.
+  // Pacemaker appends the clone's colocations to an instance each time it
+  // tries to place it, and never removes them: an instance whose
+  // pre-assignment to its current node failed has them twice when it is
+  // placed for real, so finite ones and its dependents' preferences count
+  // twice (seeds 77, 290).
+  std::unordered_map<const Rsc*, int> tries;
   auto instance_scores = [&](Rsc& inst, bool record) {
+    int times = 1 + tries[&inst];
     std::vector<Score> mine = clone.scores;
     std::vector<Score> own = InstanceOwn(inst);
     for (size_t i = 0; i < mine.size(); ++i) {
@@ -633,22 +641,24 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     // to this instance once the nodes it may not use are closed: a finite
     // one that would leave it nowhere is rolled back (Pacemaker appends
     // them to each instance as it places it).
-    for (Coloc* c : clone.this_with) {
-      if (!(all || c->score.value() < 0 || c->Mandatory())) continue;
-      if (c->Mandatory() || c->Banned()) {
-        if (c->RoleOnly() || c->primary->provisional) {
-          continue;
+    for (int t = 0; t < times; ++t) {
+      for (Coloc* c : clone.this_with) {
+        if (!(all || c->score.value() < 0 || c->Mandatory())) continue;
+        if (c->RoleOnly() || c->primary->provisional) continue;
+        if (c->Mandatory() || c->Banned()) {
+          std::vector<bool> there =
+              PrimaryNodes(ws, *c->primary, c->primary_role);
+          for (size_t i = 0; i < mine.size(); ++i) {
+            if (there[i] != c->Mandatory()) mine[i] = Score::MinusInfinity();
+          }
+        } else {
+          ApplyFinite(ws, clone, mine, *c, "", false);
         }
-        std::vector<bool> there =
-            PrimaryNodes(ws, *c->primary, c->primary_role);
-        for (size_t i = 0; i < mine.size(); ++i) {
-          if (there[i] != c->Mandatory()) mine[i] = Score::MinusInfinity();
-        }
-      } else if (!c->RoleOnly() && !c->primary->provisional) {
-        ApplyFinite(ws, clone, mine, *c, "", false);
       }
     }
-    ApplyDependents(ws, clone, mine, false, false, all, &inst, record);
+    for (int t = 0; t < times; ++t) {
+      ApplyDependents(ws, clone, mine, false, false, all, &inst, record);
+    }
     return mine;
   };
   int allocated = 0;
@@ -691,7 +701,13 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
         mine[size_t(cur)].value() >= 0) {
       node = cur;  // the preferred node wins a tie
     }
+    // Pacemaker tries only where the instance's own score allows it.
+    if ((clone.scores[size_t(cur)] + InstanceOwn(*inst)[size_t(cur)]).value() >=
+        0) {
+      tries[inst]++;
+    }
     if (node != cur) continue;
+    tries[inst] = 0;  // placed by this one try
     place(*inst, node, instance_scores(*inst, true));
   }
   // Then the rest, in the same order.

@@ -8,9 +8,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
   static const std::vector<KnownDifference> known = {
       {1, "Placement of primitives and groups",
        "also: Placement of clone instances"},
-      {3, "Placement of primitives and groups",
-       "also: Placement of clone instances, Which instance is promoted, "
-       "Pacemaker restarts anonymous clone instances in place"},
+      {3, "Pacemaker restarts anonymous clone instances in place",
+       "see the section"},
       {4, "Pacemaker restarts anonymous clone instances in place",
        "also: Pacemaker drops the promote of a restarted promoted instance"},
       {6, "Pacemaker restarts anonymous clone instances in place",
@@ -40,9 +39,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {74, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {77, "Placement of primitives and groups",
-       "also: Placement of clone instances, Pacemaker restarts anonymous clone "
-       "instances in place"},
+      {77, "Pacemaker restarts anonymous clone instances in place",
+       "see the section"},
       {84, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {88, "Pacemaker restarts anonymous clone instances in place",
