@@ -100,6 +100,8 @@ void UnpackMeta(WorkingSet& ws, Rsc& r) {
   }
   if (sticky) {
     if (auto s = cib::ParseScore(*sticky); s.ok()) r.stickiness = *s;
+  } else if (r.IsClone() || r.CloneAncestor()) {
+    r.stickiness = Score(1);  // Pacemaker's default for clones
   }
   if (const auto* v = Meta(ws, r, "migration-threshold")) {
     if (auto s = cib::ParseScore(*v); s.ok()) {

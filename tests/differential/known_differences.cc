@@ -101,8 +101,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "also: Pacemaker restarts anonymous clone instances in place"},
       {275, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
-      {292, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
       {295, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
   };
