@@ -224,8 +224,7 @@ class DependentMerge {
     const Rsc& lister = group ? *r.children.back() : r;
     double sign = factor < 0 ? -1.0 : 1.0;
     for (const Coloc* c : lister.named_with_this) {
-      if (c->RoleOnly() || c->primary_role != Role::kUnknown || !Listed(*c))
-        continue;
+      if (c->primary_role != Role::kUnknown || !Listed(*c)) continue;
       Merge(Named(*c), sign * double(c->score.value()) / cib::kInfinity, level);
     }
     if (positive_only_) {
@@ -258,7 +257,9 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
     bool role_specific = c->primary_role == Role::kPromoted ||
                          c->primary_role == Role::kUnpromoted;
     if (role_specific && promotable_roles) continue;  // promotion stage
-    if (c->RoleOnly()) continue;
+    // A dependent's colocation that names its own role still feeds its
+    // preferences back here, as Pacemaker's apply_with_this does (seed
+    // 213: ms11:Promoted with cl6 brings ms11's -100 on node1).
     std::vector<Score> work = scores;
     double factor = double(c->score.value()) / cib::kInfinity;
     const Rsc& dependent =

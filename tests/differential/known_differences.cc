@@ -76,7 +76,6 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {208, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {213, "Placement of clone instances", "see the section"},
       {214, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
       {215, "Pacemaker restarts anonymous clone instances in place",
