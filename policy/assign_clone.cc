@@ -80,14 +80,12 @@ void AddTerm(WorkingSet& ws, Candidate& c, Score s, const std::string& why) {
   ws.Term(*c.inst, c.inst->assigned, s, why, true);
 }
 
-// What the agent's promotion score of a node adds to where an instance of
-// a promotable anonymous clone is placed (Pacemaker 2.1.5's
-// pcmk__add_promotion_scores, before the instances are assigned): the
-// positive score of each available node, for each of the instance's
-// primitives, as Pacemaker attributes it: on a node where an instance is
-// active, to that instance; on a node where no instance is active, to
-// every instance if the resource's history there is known, else to none;
-// and in both cases to an instance Pacemaker has seen nowhere.
+// Whether node n's promotion score counts for primitive k of an instance
+// of a promotable anonymous clone (Pacemaker 2.1.5's
+// promotion_score_applies, without its is_allowed check): on a node where
+// a copy is active, for that copy only; on a node where none is, for every
+// instance once the resource's history there is known; and in both cases
+// for an instance Pacemaker has seen nowhere (or whose history is there).
 bool PromotionScoreApplies(const Rsc& clone, const Rsc& inst, size_t k, int n) {
   if (clone.globally_unique || k >= inst.primitives.size()) return true;
   auto has = [&](const std::vector<int>& v) {
@@ -95,18 +93,22 @@ bool PromotionScoreApplies(const Rsc& clone, const Rsc& inst, size_t k, int n) {
   };
   const Rsc& p = *inst.primitives[k];
   const Rsc* active = nullptr;  // the primitive's copy active on n
-  bool known = has(clone.known_on);
   for (const Rsc* other : clone.children) {
-    if (k >= other->primitives.size()) continue;
-    const Rsc& q = *other->primitives[k];
-    if (!active && has(q.active_on)) active = &q;
-    known = known || has(q.known_on);
+    if (k < other->primitives.size() && has(other->primitives[k]->active_on)) {
+      active = other->primitives[k];
+      break;
+    }
   }
-  if (active ? active == &p : known) return true;
+  if (active ? active == &p : has(clone.known_on)) return true;
   bool seen = !p.active_on.empty() || !p.known_on.empty();
   return !seen || has(p.known_on);
 }
 
+// What the agents' promotion scores add to where an instance of a
+// promotable anonymous clone is placed (Pacemaker 2.1.5's
+// pcmk__add_promotion_scores, before the instances are assigned): each
+// available node's positive score where it applies to the instance and
+// the instance is allowed.
 std::vector<Score> PromotionPreferences(WorkingSet& ws, const Rsc& clone,
                                         Rsc& inst) {
   std::vector<Score> out(ws.nodes.size(), Score());
@@ -149,7 +151,8 @@ void ScoreFromAgent(WorkingSet& ws, const Rsc& clone, Candidate& c,
     if (!PromotionScoreApplies(clone, as, k, node)) {
       ws.Term(*c.inst, node, Score(),
               "promotion score master-" + p->primitive_id + "=" + *v +
-                  " not counted: not probed there",
+                  " not counted (another copy is active there, or the "
+                  "node was never probed)",
               true);
       continue;
     }
@@ -701,14 +704,12 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
         mine[size_t(cur)].value() >= 0) {
       node = cur;  // the preferred node wins a tie
     }
-    // Pacemaker tries only where the instance's own score allows it.
-    if ((clone.scores[size_t(cur)] + InstanceOwn(*inst)[size_t(cur)]).value() >=
-        0) {
-      tries[inst]++;
+    if (node == cur) {
+      place(*inst, node, instance_scores(*inst, true));
+    } else if ((clone.scores[size_t(cur)] + InstanceOwn(*inst)[size_t(cur)])
+                   .value() >= 0) {
+      tries[inst]++;  // a failed try (Pacemaker tries only where allowed)
     }
-    if (node != cur) continue;
-    tries[inst] = 0;  // placed by this one try
-    place(*inst, node, instance_scores(*inst, true));
   }
   // Then the rest, in the same order.
   for (Rsc* inst : order) {
