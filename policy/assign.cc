@@ -161,7 +161,8 @@ bool Listed(const Coloc& c) {
 //    group adds its first member's (with that member's own chain);
 //  - then the dependents of that dependent (for a group: of its last
 //    member, where "X with group" lives), each at its colocation's
-//    strength with the chain's sign (factors do not compound);
+//    strength with the chain's sign (factors do not compound), whatever
+//    role it names (seed 1: cl4 with ms16:Promoted);
 //  - each level is dropped when it would leave no node to run on;
 //  - positive_only (merging into a clone's scores): a node whose score
 //    would turn negative keeps 0, or, if it was positive, is skipped by
@@ -224,7 +225,7 @@ class DependentMerge {
     const Rsc& lister = group ? *r.children.back() : r;
     double sign = factor < 0 ? -1.0 : 1.0;
     for (const Coloc* c : lister.named_with_this) {
-      if (c->primary_role != Role::kUnknown || !Listed(*c)) continue;
+      if (!Listed(*c)) continue;
       Merge(Named(*c), sign * double(c->score.value()) / cib::kInfinity, level);
     }
     if (positive_only_) {

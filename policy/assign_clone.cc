@@ -29,6 +29,19 @@ std::vector<Score> InstanceOwn(const Rsc& inst) {
   return own;
 }
 
+// Which of the clone's own colocations ("clone with X") its instances
+// take, for their placement and their promotion priority (Pacemaker 2.1.5,
+// pcmk__add_collective_constraints): all of them when the clone has fewer
+// instances than there are nodes to run them; otherwise only the negative
+// and the mandatory ones (where every node gets an instance, a preference
+// changes nothing; seed 1: ms16:Promoted with rsc11 at 45 does not raise
+// the priority of the instance beside rsc11).
+bool InstancesTake(const WorkingSet& ws, const Rsc& clone, const Coloc& c) {
+  int available = 0;
+  for (const NodeInfo& n : ws.nodes) available += n.Available();
+  return clone.clone_max < available || c.score.value() < 0 || c.Mandatory();
+}
+
 void AssignInstance(WorkingSet& ws, Rsc& inst, int node) {
   if (inst.IsPrimitive()) {
     SetAssigned(ws, inst, node, Role::kStarted);
@@ -243,7 +256,7 @@ void PriorityFromColocations(WorkingSet& ws, Rsc& clone, Candidate& c) {
   // from X means the promoted one goes beside it); a mandatory one for the
   // Promoted role also forbids the promotion where X does not run.
   for (const Coloc* k : clone.this_with) {
-    if (!k->RoleOnly()) continue;
+    if (!k->RoleOnly() || !InstancesTake(ws, clone, *k)) continue;
     bool promoted = k->dependent_role == Role::kPromoted;
     // A primary that is not a clone and runs nowhere changes nothing.
     if (!k->primary->IsClone() && k->primary->assigned < 0) continue;
@@ -604,19 +617,15 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   std::vector<Score> clone_scores = clone.scores;
   ApplyDependents(ws, clone, clone_scores, false, true, true, nullptr, false);
   clone.allowed = clone_scores;
-  // Instances are assigned one by one (distribute_children). When the
-  // clone has fewer instances than there are nodes to run them, they take
-  // all of the clone's colocations; otherwise, of those the clone depends
-  // on, the mandatory and the negative ones, and of its dependents', the
-  // negative ones.
+  // Instances are assigned one by one (distribute_children), with the
+  // clone's colocations they take (InstancesTake); of its dependents', all
+  // when the clone has fewer instances than nodes, else the negative ones.
   int available = 0;
   for (const NodeInfo& n : ws.nodes) available += n.Available();
   bool all = clone.clone_max < available;
   std::vector<Score> base = clone.scores;
   for (Coloc* c : clone.this_with) {
-    if (all || c->score.value() < 0 || c->Mandatory()) {
-      ApplyToDependent(ws, clone, base, *c);
-    }
+    if (InstancesTake(ws, clone, *c)) ApplyToDependent(ws, clone, base, *c);
   }
   std::vector<int> per_node(ws.nodes.size(), 0);
   // Terms are recorded when the instance is placed, not for a pass that
@@ -646,7 +655,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     // them to each instance as it places it).
     for (int t = 0; t < times; ++t) {
       for (Coloc* c : clone.this_with) {
-        if (!(all || c->score.value() < 0 || c->Mandatory())) continue;
+        if (!InstancesTake(ws, clone, *c)) continue;
         if (c->RoleOnly() || c->primary->provisional) continue;
         if (c->Mandatory() || c->Banned()) {
           std::vector<bool> there =

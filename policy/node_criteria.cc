@@ -132,7 +132,14 @@ void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
   }
   // As Pacemaker, the ban lands on the failed primitive itself (a group
   // member: its group follows it through the members' colocation chain, or
-  // keeps the members before it where the group cannot move).
+  // keeps the members before it where the group cannot move); an anonymous
+  // clone's instance bans the whole clone from the node, which its
+  // dependents' preferences then carry (seed 1).
+  Rsc* banned = &p;
+  const Rsc* clone = p.CloneAncestor();
+  if (clone && !clone->globally_unique) {
+    while (banned->parent) banned = banned->parent;
+  }
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
     bool expired = false;
     Score count = FailCount(ws, p, ws.nodes[i], &expired);
@@ -141,10 +148,14 @@ void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
               " expired (failure-timeout)");
     }
     if (count.value() > 0 && count >= p.migration_threshold) {
-      terms[&p].push_back({int(i), Score::MinusInfinity(),
-                           p.primitive_id + " failed " + count.ToString() +
-                               " times, migration-threshold=" +
-                               p.migration_threshold.ToString()});
+      std::string why =
+          p.primitive_id + " failed " + count.ToString() +
+          " times, migration-threshold=" + p.migration_threshold.ToString();
+      std::vector<TermRec>& list = terms[banned];
+      bool known = std::any_of(list.begin(), list.end(), [&](const TermRec& t) {
+        return t.node == int(i) && t.source == why;
+      });
+      if (!known) list.push_back({int(i), Score::MinusInfinity(), why});
     }
   }
 }

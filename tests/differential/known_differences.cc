@@ -6,8 +6,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
   // Seeds 1-300 that do not agree, under the section of their first
   // difference (docs/pacemaker-differences.md); `also` names the others.
   static const std::vector<KnownDifference> known = {
-      {1, "Placement of primitives and groups",
-       "also: Placement of clone instances"},
+      {1, "Pacemaker repeats the promote of a promoted instance",
+       "see the section"},
       {3, "Pacemaker restarts anonymous clone instances in place",
        "see the section"},
       {4, "Pacemaker restarts anonymous clone instances in place",
@@ -69,9 +69,8 @@ const std::vector<KnownDifference>& KnownDifferences() {
        "see the section"},
       {185, "Pacemaker drops the promote of a restarted promoted instance",
        "see the section"},
-      {205, "Placement of primitives and groups",
-       "also: Placement of clone instances, Pacemaker restarts anonymous clone "
-       "instances in place"},
+      {205, "Pacemaker restarts anonymous clone instances in place",
+       "see the section"},
       {207, "Pacemaker repeats the promote of a promoted instance",
        "see the section"},
       {208, "Pacemaker drops the promote of a restarted promoted instance",
