@@ -350,7 +350,7 @@ Status ReadQuorum(ImportContext& ctx, const Tree& cib, ClusterStatus* status) {
 }  // namespace
 
 Result<ImportedCib> ImportPacemakerXml(std::string_view xml) {
-  OpCollector ops;
+  OpCollector ops(xml);
   auto parsed = xml::Parse(xml, &ops);
   if (!parsed.ok()) return parsed.status().WithContext("Pacemaker XML");
   const Tree* cib = &parsed->root();

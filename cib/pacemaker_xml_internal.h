@@ -7,6 +7,8 @@
 // style.
 #pragma once
 
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,21 +37,27 @@ std::string Describe(std::string_view tag, const Tree& e);
 
 // What the status import replays of one lrm_rsc_op, collected while the
 // XML is parsed (xml::Observer): a 32-node, 1,000-resource status has
-// 32,000 of them, most of its bytes.
+// 32,000 of them, most of its bytes. Kept small (72 bytes): its strings
+// point into the document's text (or, for a value with entity references,
+// into the collector's own copies).
 struct OpRecord {
-  uint32_t element = 0;  // xml::Element::index()
-  std::string task;      // operation
-  int rc = 0;            // rc-code
-  int op_status = 0;     // op-status
-  long long call_id = 0;
-  long long interval_ms = 0;
-  int target = -1;  // target rc from the transition key; -1 unknown
-  std::string exit_reason;
-  std::optional<long long> last_rc_change;  // seconds since the epoch
+  uint32_t element = 0;   // xml::Element::index()
+  int32_t rc = 0;         // rc-code
+  int32_t op_status = 0;  // op-status
+  int32_t target = -1;    // target rc from the transition key; -1 unknown
+  int64_t call_id = 0;
+  int64_t interval_ms = 0;
+  int64_t last_rc_change = kNoRcChange;  // seconds since the epoch
+  std::string_view task;                 // operation
+  std::string_view exit_reason;
+
+  static constexpr int64_t kNoRcChange = INT64_MIN;
 };
 
 class OpCollector : public xml::Observer {
  public:
+  // `text` is the document the parse reads; it must outlive the records.
+  explicit OpCollector(std::string_view text);
   bool Wants(std::string_view tag) const override {
     return tag == "lrm_rsc_op";
   }
@@ -59,7 +67,12 @@ class OpCollector : public xml::Observer {
   const OpRecord& Find(const Tree& e) const;
 
  private:
+  // A value that stays valid: the text's own bytes, or a kept copy.
+  std::string_view Keep(std::string_view value);
+
+  std::string_view text_;
   std::vector<OpRecord> ops_;  // by element, ascending (document order)
+  std::deque<std::string> copies_;
 };
 
 // State of one import: the notes, and the index of every element with an

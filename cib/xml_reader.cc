@@ -226,12 +226,14 @@ class Parser {
   bool StartsWith(std::string_view s) const {
     return text_.substr(pos_, s.size()) == s;
   }
-  bool SkipSpaces() {
-    size_t start = pos_;
-    while (pos_ < text_.size() && IsSpace(text_[pos_])) ++pos_;
-    return pos_ > start;
+  [[gnu::always_inline]] bool SkipSpaces() {
+    if (pos_ >= text_.size() || !IsSpace(text_[pos_])) return false;
+    do {
+      ++pos_;
+    } while (pos_ < text_.size() && IsSpace(text_[pos_]));
+    return true;
   }
-  std::string_view Name() {
+  [[gnu::always_inline]] std::string_view Name() {
     size_t start = pos_;
     if (pos_ < text_.size() && Is(text_[pos_], kNameStart)) {
       pos_ = NameEnd(text_, pos_ + 1);
@@ -339,7 +341,7 @@ class Parser {
 
   // The common case, inline: the quoted value at pos_ needs no decoding.
   // Its closing quote, or npos (anything else, errors included).
-  size_t PlainValue() const {
+  [[gnu::always_inline]] size_t PlainValue() const {
     char quote = pos_ < text_.size() ? text_[pos_] : '\0';
     if (quote != '"' && quote != '\'') return std::string_view::npos;
     size_t i = ScanValue(text_, pos_ + 1, quote);
@@ -363,7 +365,7 @@ class Parser {
 
   // A name already read in this tag: a cheap filter (one bit of 64 per
   // name), then the names themselves.
-  bool Duplicate(std::string_view name) {
+  [[gnu::always_inline]] bool Duplicate(std::string_view name) {
     uint64_t bit = uint64_t(1) << ((uint8_t(name.front()) * 7 +
                                     uint8_t(name.back()) + name.size()) &
                                    63);
