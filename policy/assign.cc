@@ -424,10 +424,19 @@ void Assign(WorkingSet& ws, Rsc& r) {
 }
 
 bool WillRun(const Rsc& r, bool promoted) {
-  const std::vector<Rsc*>& prims = r.primitives;
-  return std::any_of(prims.begin(), prims.end(), [&](const Rsc* p) {
-    return p->assigned >= 0 && (!promoted || p->next_role == Role::kPromoted);
-  });
+  if (r.IsPrimitive()) {
+    return r.assigned >= 0 && (!promoted || r.next_role == Role::kPromoted);
+  }
+  // A group starts only when every member does (Pacemaker 2.1.5: a group's
+  // start is unrunnable when a member will not start; seed 511, a member
+  // that can run nowhere blocks what is ordered after its group); a clone
+  // when one of its instances does.
+  const std::vector<Rsc*>& kids = r.children;
+  auto runs = [&](const Rsc* c) { return WillRun(*c, promoted); };
+  if (r.IsGroup() && !promoted && !kids.empty()) {
+    return std::all_of(kids.begin(), kids.end(), runs);
+  }
+  return std::any_of(kids.begin(), kids.end(), runs);
 }
 
 namespace {

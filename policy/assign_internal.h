@@ -44,8 +44,9 @@ void Decide(WorkingSet& ws, const Rsc& r, int node,
             const std::vector<Score>& scores);
 void SetAssigned(WorkingSet& ws, Rsc& r, int node, Role role);
 bool Pinned(const Rsc& r);
-// Will r (or anything under it) be active -- promoted, if asked -- after
-// the transition, as assigned?
+// Will r be active -- promoted, if asked -- after the transition, as
+// assigned? A group only if all of its members are, a clone if one of its
+// instances is.
 bool WillRun(const Rsc& r, bool promoted);
 
 }  // namespace paceline::policy::internal
