@@ -35,6 +35,15 @@ void PrepareHeapForLargeJob(size_t expected_bytes) {
   auto end = reinterpret_cast<uintptr_t>(after) & ~(kHuge - 1);
   if (before != reinterpret_cast<char*>(-1) && end > begin) {
     madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#if defined(MADV_POPULATE_WRITE)
+    // Fault in what the job will surely use in one call, as huge pages:
+    // one 4 KiB page written in a 2 MB range first (a malloc header) makes
+    // the kernel back that whole range with small pages (measured: 512
+    // faults in the region's first 2 MB).
+    size_t sure = std::min<size_t>(end - begin, (expected_bytes * 3 / 2 +
+                                                 kHuge - 1) & ~(kHuge - 1));
+    madvise(reinterpret_cast<void*>(begin), sure, MADV_POPULATE_WRITE);
+#endif
     // The heap's top now starts below `begin`, in up to 2 MB of small
     // pages: allocations carved from there fault 4 KiB at a time (measured:
     // 430 of a 32x1000 simulate's 750 faults). A block that fills that
