@@ -214,10 +214,16 @@ void OpCollector::OnAttribute(uint32_t element, const xml::Attribute& a) {
 const OpRecord& OpCollector::Find(const Tree& e) const {
   static const OpRecord kNone;
   uint32_t index = e.index();
+  // The import asks in document order: the next record is usually it.
+  if (next_ < ops_.size() && ops_[next_].element == index) {
+    return ops_[next_++];
+  }
   auto it = std::lower_bound(
       ops_.begin(), ops_.end(), index,
       [](const OpRecord& op, uint32_t at) { return op.element < at; });
-  return it != ops_.end() && it->element == index ? *it : kNone;
+  if (it == ops_.end() || it->element != index) return kNone;
+  next_ = size_t(it - ops_.begin()) + 1;
+  return *it;
 }
 
 namespace {
@@ -369,12 +375,18 @@ std::optional<History> Replay(NodeCtx& n, std::string_view id,
   for (const auto& [key, e] : lrm_resource) {
     if (key == "lrm_rsc_op") ops.push_back(&n.ctx->ops->Find(e));
   }
-  // Pending operations (call-id -1) are the newest.
-  std::stable_sort(ops.begin(), ops.end(), [](const Op* a, const Op* b) {
-    long long ka = a->call_id < 0 ? LLONG_MAX : a->call_id;
-    long long kb = b->call_id < 0 ? LLONG_MAX : b->call_id;
-    return ka < kb;
-  });
+  // Pending operations (call-id -1) are the newest. A stable insertion
+  // sort: a resource has a handful of records, and std::stable_sort would
+  // allocate a buffer for each of tens of thousands of them.
+  auto key = [](const Op* op) {
+    return op->call_id < 0 ? LLONG_MAX : op->call_id;
+  };
+  for (size_t i = 1; i < ops.size(); ++i) {
+    const Op* op = ops[i];
+    size_t j = i;
+    for (; j > 0 && key(ops[j - 1]) > key(op); --j) ops[j] = ops[j - 1];
+    ops[j] = op;
+  }
   History h;
   bool migration = false;
   for (const Op* each : ops) {

@@ -73,6 +73,7 @@ class OpCollector : public xml::Observer {
   std::string_view text_;
   std::vector<OpRecord> ops_;  // by element, ascending (document order)
   std::deque<std::string> copies_;
+  mutable size_t next_ = 0;  // Find()'s guess: the record after the last
 };
 
 // State of one import: the notes, and the index of every element with an

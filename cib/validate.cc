@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
@@ -54,6 +55,7 @@ class Checker {
   }
 
   void CheckNames(const Attributes& attrs, const std::string& what);
+  static bool NamesOk(const Attributes& attrs);
   void IndexIds();
   void CheckNode(const Node& node);
   void CheckResource(const Resource& r);
@@ -79,6 +81,16 @@ class Checker {
 // Names the crm syntax and the YAML layout can carry: no blanks, no '=',
 // no leading '$' (crm reads "$id=" as an id), no trailing ':' (read as a set
 // id).
+bool Checker::NamesOk(const Attributes& attrs) {
+  for (const auto& a : attrs) {
+    if (a.name.empty() || a.name[0] == '$' || a.name.back() == ':' ||
+        a.name.find_first_of("= \t\n\"'") != std::string::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
 void Checker::CheckNames(const Attributes& attrs, const std::string& what) {
   for (const auto& a : attrs) {
     bool bad = a.name.empty() || a.name[0] == '$' || a.name.back() == ':';
@@ -132,8 +144,10 @@ void Checker::IndexIds() {
 
 void Checker::CheckNode(const Node& node) {
   const std::string what = "node " + Quote(node.name);
-  CheckNames(node.attributes, what + ": attributes");
-  CheckNames(node.utilization, what + ": utilization");
+  if (!NamesOk(node.attributes))
+    CheckNames(node.attributes, what + ": attributes");
+  if (!NamesOk(node.utilization))
+    CheckNames(node.utilization, what + ": utilization");
   bool bad_name = node.name.empty();
   for (char c : node.name) bad_name |= (c == ' ' || c == '\t' || c == ':');
   if (bad_name) Error(StatusCode::kSyntax, what + ": invalid node name");
@@ -156,9 +170,10 @@ void Checker::CheckNode(const Node& node) {
 
 void Checker::CheckResource(const Resource& r) {
   const std::string what = std::string(KindName(r)) + " " + Quote(r.id);
-  CheckNames(r.meta, what + ": meta");
-  CheckNames(r.params, what + ": params");
-  CheckNames(r.utilization, what + ": utilization");
+  if (!NamesOk(r.meta)) CheckNames(r.meta, what + ": meta");
+  if (!NamesOk(r.params)) CheckNames(r.params, what + ": params");
+  if (!NamesOk(r.utilization))
+    CheckNames(r.utilization, what + ": utilization");
   for (const auto& m : r.meta) {
     ErrorFrom(CheckMetaAttribute(m.name, m.value), what);
   }
@@ -199,23 +214,33 @@ void Checker::CheckPrimitive(const Resource& r) {
 }
 
 void Checker::CheckOps(const Resource& r) {
-  const std::string what = "primitive " + Quote(r.id);
-  std::unordered_set<std::string> seen;
+  // The messages' context is built only for a message: a large CIB has
+  // thousands of ops, nearly all of them fine.
+  auto what = [&] { return "primitive " + Quote(r.id); };
+  struct Key {
+    std::string_view name;
+    long long interval;
+    std::string role;
+  };
+  std::vector<Key> seen;
   for (const auto& op : r.ops) {
-    const std::string op_what = what + ": op " + op.name;
+    auto op_what = [&] { return what() + ": op " + op.name; };
     if (!IsKnownOperation(op.name)) {
       Error(StatusCode::kSyntax,
-            what + ": unknown operation " + Quote(op.name) +
+            what() + ": unknown operation " + Quote(op.name) +
                 " (expected start, stop, monitor, promote, demote, notify, "
                 "reload, migrate_to, migrate_from, ...)");
       continue;
     }
-    CheckNames(op.attrs, op_what);
+    if (!NamesOk(op.attrs)) CheckNames(op.attrs, op_what());
     for (const auto& a : op.attrs) {
       if (a.name == "name") {
-        Error(StatusCode::kSyntax, op_what + ": 'name' is not an op attribute");
+        Error(StatusCode::kSyntax,
+              op_what() + ": 'name' is not an op attribute");
       }
-      ErrorFrom(CheckOpAttribute(a.name, a.value), op_what);
+      if (Status st = CheckOpAttribute(a.name, a.value); !st.ok()) {
+        ErrorFrom(st, op_what());
+      }
     }
     long long interval = 0;
     if (const auto* iv = op.attrs.Get("interval")) {
@@ -226,15 +251,19 @@ void Checker::CheckOps(const Resource& r) {
     if (const auto* rl = op.attrs.Get("role")) {
       if (auto parsed = ParseRole(*rl)) role = RoleName(*parsed);
     }
-    std::string key = op.name + "/" + std::to_string(interval) + "/" + role;
-    if (!seen.insert(key).second) {
+    bool duplicate = std::any_of(seen.begin(), seen.end(), [&](const Key& k) {
+      return k.name == op.name && k.interval == interval && k.role == role;
+    });
+    if (duplicate) {
       Error(StatusCode::kConflict,
-            what + ": duplicate op " + op.name + " with interval " +
+            what() + ": duplicate op " + op.name + " with interval " +
                 std::to_string(interval / 1000) + "s" +
                 (role.empty() ? "" : " and role " + role));
+    } else {
+      seen.push_back({op.name, interval, role});
     }
     if (op.name != "monitor" && interval != 0) {
-      Error(StatusCode::kInvalid, op_what +
+      Error(StatusCode::kInvalid, op_what() +
                                       ": only monitor may recur "
                                       "(expected interval=0)");
     }
@@ -375,9 +404,11 @@ bool Checker::InPromotable(std::string_view rsc) const {
 }
 
 void Checker::CheckProperties() {
-  CheckNames(config_.properties, "property");
-  CheckNames(config_.rsc_defaults, "rsc_defaults");
-  CheckNames(config_.op_defaults, "op_defaults");
+  if (!NamesOk(config_.properties)) CheckNames(config_.properties, "property");
+  if (!NamesOk(config_.rsc_defaults))
+    CheckNames(config_.rsc_defaults, "rsc_defaults");
+  if (!NamesOk(config_.op_defaults))
+    CheckNames(config_.op_defaults, "op_defaults");
   for (const auto& p : config_.properties) {
     bool known = true;
     Status s = CheckProperty(p.name, p.value, &known);
