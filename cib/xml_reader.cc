@@ -149,7 +149,7 @@ void AttributeRange::Iterator::Read() {
   while (IsSpace(text[i])) ++i;
   size_t name = i;
   i = NameEnd(text, i);
-  current_.name = text.substr(name, i - name);
+  current_.name = std::string_view(text.data() + name, i - name);
   while (text[i] != '"' && text[i] != '\'') ++i;
   char quote = text[i++];
   // A value the parse had to decode may stop the scan before its quote.
@@ -224,7 +224,8 @@ class Parser {
   }
 
   bool StartsWith(std::string_view s) const {
-    return text_.substr(pos_, s.size()) == s;
+    return pos_ + s.size() <= text_.size() &&
+           std::memcmp(text_.data() + pos_, s.data(), s.size()) == 0;
   }
   [[gnu::always_inline]] bool SkipSpaces() {
     if (pos_ >= text_.size() || !IsSpace(text_[pos_])) return false;
@@ -238,7 +239,7 @@ class Parser {
     if (pos_ < text_.size() && Is(text_[pos_], kNameStart)) {
       pos_ = NameEnd(text_, pos_ + 1);
     }
-    return text_.substr(start, pos_ - start);
+    return std::string_view(text_.data() + start, pos_ - start);
   }
 
   // Skips past `end`, which must follow; else an error naming `what`.
@@ -372,19 +373,57 @@ class Parser {
     bool maybe = (seen_ & bit) != 0;
     seen_ |= bit;
     if (maybe) {
-      for (std::string_view other : names_) {
+      size_t n = std::min(n_names_, few_.size());
+      for (size_t i = 0; i < n; ++i) {
+        if (few_[i] == name) return true;
+      }
+      for (std::string_view other : more_names_) {
         if (other == name) return true;
       }
     }
-    names_.push_back(name);
+    if (n_names_ < few_.size()) {
+      few_[n_names_] = name;
+    } else {
+      more_names_.push_back(name);
+    }
+    ++n_names_;
     return false;
   }
 
   Status Attributes(Element& e, uint32_t index, size_t tag_at) {
-    names_.clear();
+    n_names_ = 0;
+    more_names_.clear();
     seen_ = 0;
     bool observed = observer_ && observer_->Wants(e.tag());
     for (;;) {
+      // The usual shape, ` name="value"` with a value that needs no
+      // decoding, in one go; anything else takes the general path below
+      // (which also reports every error).
+      if (pos_ + 4 < text_.size() && text_[pos_] == ' ' &&
+          Is(text_[pos_ + 1], kNameStart)) {
+        size_t name_end = NameEnd(text_, pos_ + 2);
+        if (name_end + 2 < text_.size() && text_[name_end] == '=' &&
+            text_[name_end + 1] == '"') {
+          size_t close = ScanValue(text_, name_end + 2, '"');
+          if (close < text_.size() && text_[close] == '"' &&
+              e.n_attrs_ < UINT16_MAX) {
+            std::string_view name(text_.data() + pos_ + 1, name_end - pos_ - 1);
+            if (Duplicate(name)) {
+              return Error(pos_ + 1, "duplicate attribute " +
+                                         std::string(name) + " in <" +
+                                         std::string(e.tag()) + ">");
+            }
+            if (observed) {
+              observer_->OnAttribute(
+                  index, {name, std::string_view(text_.data() + name_end + 2,
+                                                 close - name_end - 2)});
+            }
+            pos_ = close + 1;
+            ++e.n_attrs_;
+            continue;
+          }
+        }
+      }
       bool space = SkipSpaces();
       if (pos_ >= text_.size()) {
         return Error(tag_at,
@@ -417,11 +456,11 @@ class Parser {
       }
       if (!plain) PL_RETURN_IF_ERROR(Decode(pos_ + 1, close));
       if (observed) {
-        std::string_view value = plain
-                                     ? text_.substr(pos_ + 1, close - pos_ - 1)
-                                     : std::string_view(store_.arena)
-                                           .substr(store_.decoded.back().at,
-                                                   store_.decoded.back().size);
+        std::string_view value =
+            plain ? std::string_view(text_.data() + pos_ + 1, close - pos_ - 1)
+                  : std::string_view(store_.arena)
+                        .substr(store_.decoded.back().at,
+                                store_.decoded.back().size);
         observer_->OnAttribute(index, {name, value});
       }
       pos_ = close + 1;
@@ -533,8 +572,12 @@ class Parser {
   detail::Storage& store_;
   Observer* observer_;
   size_t pos_ = 0;
-  std::vector<std::string_view> names_;  // of the current tag
-  uint64_t seen_ = 0;                    // Duplicate()'s filter
+  // The names of the current tag: the first ones in place, any others in
+  // the vector.
+  std::array<std::string_view, 32> few_;
+  size_t n_names_ = 0;
+  std::vector<std::string_view> more_names_;
+  uint64_t seen_ = 0;  // Duplicate()'s filter
 };
 
 Result<Document> Parse(std::string_view text, Observer* observer) {
