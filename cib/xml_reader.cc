@@ -152,10 +152,15 @@ void AttributeRange::Iterator::Read() {
   current_.name = std::string_view(text.data() + name, i - name);
   while (text[i] != '"' && text[i] != '\'') ++i;
   char quote = text[i++];
-  // A value the parse had to decode may stop the scan before its quote.
+  // A value the parse had to decode stops the scan before its quote; only
+  // such a value is looked up among the decoded ones.
   size_t close = ScanValue(text, i, quote);
-  if (text[close] != quote) close = text.find(quote, close);
-  current_.value = storage_->Value(uint32_t(i), uint32_t(close - i));
+  if (text[close] == quote) {
+    current_.value = std::string_view(text.data() + i, close - i);
+  } else {
+    close = text.find(quote, close);
+    current_.value = storage_->Value(uint32_t(i), uint32_t(close - i));
+  }
   pos_ = uint32_t(close + 1);
 }
 
