@@ -171,7 +171,7 @@ void Probes(WorkingSet& ws, ActionBuilder& b, const Rsc& p) {
     if (!unique && p.instance > 0) continue;  // one probe per primitive
     std::string_view key =
         unique ? std::string_view(p.id) : std::string_view(p.primitive_id);
-    if (n.states.count(key)) continue;
+    if (n.states.Find(key)) continue;
     b.Real(p, Task::kMonitor, int(i), "probe", 0, Role::kUnknown);
   }
 }

@@ -110,12 +110,12 @@ std::string Unavailability(const NodeInfo& n) {
 Score FailCount(const WorkingSet& ws, const Rsc& p, const NodeInfo& n,
                 bool* expired) {
   *expired = false;
-  auto it = n.states.find(p.instance >= 0 && p.CloneAncestor() &&
-                                  p.CloneAncestor()->globally_unique
-                              ? std::string_view(p.id)
-                              : std::string_view(p.primitive_id));
-  if (it == n.states.end()) return Score();
-  const cib::ResourceState& s = *it->second;
+  const cib::ResourceState* st = n.states.Find(
+      p.instance >= 0 && p.CloneAncestor() && p.CloneAncestor()->globally_unique
+          ? std::string_view(p.id)
+          : std::string_view(p.primitive_id));
+  if (!st) return Score();
+  const cib::ResourceState& s = *st;
   if (p.failure_timeout && s.last_failure &&
       *s.last_failure + *p.failure_timeout <= ws.now) {
     *expired = s.fail_count.value() != 0;

@@ -32,8 +32,7 @@ void UnpackNodes(WorkingSet& ws) {
     n.config = config;
     n.status = s.status.FindNode(name);
     if (n.status) {
-      n.states.reserve(n.status->resources.size());
-      for (const auto& st : n.status->resources) n.states.emplace(st.id, &st);
+      n.states.Build(n.status->resources);
       n.online = n.status->state == cib::NodeState::kOnline;
       n.unclean = n.status->state == cib::NodeState::kUnclean;
     }
@@ -231,8 +230,9 @@ void UnpackStatePrimitive(WorkingSet& ws, Rsc& p) {
   for (size_t i = 0; i < ws.nodes.size(); ++i) {
     const NodeInfo& n = ws.nodes[i];
     if (!n.status || !CountsAsActive(ws, n)) continue;
-    auto it = n.states.find(p.primitive_id);
-    if (it != n.states.end()) SetState(ws, p, int(i), *it->second);
+    if (const auto* st = n.states.Find(p.primitive_id)) {
+      SetState(ws, p, int(i), *st);
+    }
   }
 }
 
@@ -256,9 +256,8 @@ void CollectPrimitives(Rsc& r) {
 bool ActiveCopyOn(const NodeInfo& n, const cib::Resource& r,
                   const cib::ConfigIndex& config) {
   if (r.IsPrimitive()) {
-    auto it = n.states.find(r.id);
-    return it != n.states.end() && it->second->role != Role::kStopped &&
-           it->second->role != Role::kUnknown;
+    const cib::ResourceState* st = n.states.Find(r.id);
+    return st && st->role != Role::kStopped && st->role != Role::kUnknown;
   }
   for (const auto& child : r.children) {
     const cib::Resource* c = config.Find(child);
@@ -277,16 +276,17 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
       for (Rsc* inst : clone.children) {
         const std::vector<Rsc*>& prims = inst->primitives;
         for (Rsc* p : prims) {
-          auto it = n.states.find(p->id);  // "id:N"
-          if (it != n.states.end()) SetState(ws, *p, int(i), *it->second);
+          if (const auto* st = n.states.Find(p->id)) {  // "id:N"
+            SetState(ws, *p, int(i), *st);
+          }
         }
       }
       continue;
     }
     if (!clone.globally_unique && !clone.children.empty()) {  // any history
       for (const Rsc* p : clone.children[0]->primitives) {
-        auto it = n.states.find(p->primitive_id);
-        if (it != n.states.end() && it->second->role != Role::kUnknown) {
+        const cib::ResourceState* st = n.states.Find(p->primitive_id);
+        if (st && st->role != Role::kUnknown) {
           clone.known_on.push_back(int(i));
           break;
         }
@@ -311,11 +311,11 @@ void UnpackStateClone(WorkingSet& ws, Rsc& clone) {
     }
     const std::vector<Rsc*>& prims = clone.children[size_t(next)]->primitives;
     for (Rsc* p : prims) {
-      auto it = n.states.find(p->primitive_id);
-      if (it == n.states.end()) continue;
-      if (it->second->role != Role::kUnknown) p->known_on.push_back(int(i));
+      const cib::ResourceState* st = n.states.Find(p->primitive_id);
+      if (!st) continue;
+      if (st->role != Role::kUnknown) p->known_on.push_back(int(i));
       bool was_active = !p->active_on.empty();
-      SetState(ws, *p, int(i), *it->second);
+      SetState(ws, *p, int(i), *st);
       any_active = any_active || (!was_active && !p->active_on.empty());
     }
     if (any_active) ++next;

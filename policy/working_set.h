@@ -5,6 +5,7 @@
 // order, clone instances by number.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -22,6 +23,41 @@ namespace paceline::policy::internal {
 using cib::Role;
 using cib::Score;
 
+// A node's status entries by resource id ("drbd_pg", "ip:1"): built once
+// per run for every node (32,000 entries at 32 nodes x 1,000 resources)
+// and looked up for each primitive on each node, so a flat table with open
+// addressing rather than a node per entry. The ids stay in the snapshot.
+class StateIndex {
+ public:
+  void Build(const std::vector<cib::ResourceState>& states) {
+    size_t size = 16;
+    while (size < 2 * states.size()) size *= 2;
+    slots_.assign(size, nullptr);
+    mask_ = size - 1;
+    for (const auto& st : states) {
+      size_t i = Hash(st.id) & mask_;
+      while (slots_[i] && slots_[i]->id != st.id) i = (i + 1) & mask_;
+      if (!slots_[i]) slots_[i] = &st;  // the first entry of an id wins
+    }
+  }
+  const cib::ResourceState* Find(std::string_view id) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = Hash(id) & mask_; slots_[i]; i = (i + 1) & mask_) {
+      if (slots_[i]->id == id) return slots_[i];
+    }
+    return nullptr;
+  }
+
+ private:
+  static size_t Hash(std::string_view s) {  // FNV-1a
+    uint64_t h = 14695981039346656037ull;
+    for (char c : s) h = (h ^ uint8_t(c)) * 1099511628211ull;
+    return size_t(h ^ (h >> 29));
+  }
+  std::vector<const cib::ResourceState*> slots_;
+  size_t mask_ = 0;
+};
+
 struct NodeInfo {
   std::string name;
   bool online = false;   // member of the cluster and clean
@@ -33,9 +69,8 @@ struct NodeInfo {
   bool maintenance = false;
   const cib::NodeStatus* status = nullptr;  // nullptr: no status known
   const cib::Node* config = nullptr;
-  // The status entries of this node by resource id ("drbd_pg", "ip:1").
-  std::unordered_map<std::string_view, const cib::ResourceState*> states;
-  int assigned = 0;  // resources assigned to it in this run (tie-break)
+  StateIndex states;  // its status entries by resource id
+  int assigned = 0;   // resources assigned to it in this run (tie-break)
   // May new resources be placed here?
   bool Available() const {
     return online && !standby && !shutdown && !maintenance;
