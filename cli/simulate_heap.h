@@ -6,12 +6,13 @@
 // heap with transparent huge pages cuts the faults to a few hundred.
 //
 // What it does, with glibc's malloc (elsewhere it does nothing): grow the
-// heap in one step (only address space; pages are still taken on first
-// touch), serve large blocks from it too instead of separate mappings,
-// never give memory back before exit, and advise the kernel to back that
-// range with huge pages (honoured when transparent_hugepage is "madvise" or
-// "always"). This is what the glibc.malloc.hugetlb=1 tunable does, which
-// can only be set from the environment before the process starts.
+// heap in one step, serve large blocks from it too instead of separate
+// mappings, never give memory back before exit, advise the kernel to back
+// that range with huge pages (honoured when transparent_hugepage is
+// "madvise" or "always"; the glibc.malloc.hugetlb=1 tunable does as much,
+// but only from the environment before the process starts), fault in at
+// once the part the job will surely use, and make allocations start in
+// that range rather than in the small pages below it.
 //
 // Call it once, early, from a command's entry point; never from a daemon
 // or a library.
