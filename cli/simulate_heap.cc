@@ -40,8 +40,8 @@ void PrepareHeapForLargeJob(size_t expected_bytes) {
     // one 4 KiB page written in a 2 MB range first (a malloc header) makes
     // the kernel back that whole range with small pages (measured: 512
     // faults in the region's first 2 MB).
-    size_t sure = std::min<size_t>(end - begin, (expected_bytes * 3 / 2 +
-                                                 kHuge - 1) & ~(kHuge - 1));
+    size_t sure = std::min<size_t>(
+        end - begin, (expected_bytes * 3 / 2 + kHuge - 1) & ~(kHuge - 1));
     madvise(reinterpret_cast<void*>(begin), sure, MADV_POPULATE_WRITE);
 #endif
     // The heap's top now starts below `begin`, in up to 2 MB of small
