@@ -55,6 +55,9 @@ class Checker {
   }
 
   void CheckNames(const Attributes& attrs, const std::string& what);
+  static bool BadName(std::string_view name);
+  // No bad name: CheckNames would say nothing (and its message's context
+  // need not be built).
   static bool NamesOk(const Attributes& attrs);
   void IndexIds();
   void CheckNode(const Node& node);
@@ -81,23 +84,19 @@ class Checker {
 // Names the crm syntax and the YAML layout can carry: no blanks, no '=',
 // no leading '$' (crm reads "$id=" as an id), no trailing ':' (read as a set
 // id).
+bool Checker::BadName(std::string_view name) {
+  return name.empty() || name[0] == '$' || name.back() == ':' ||
+         name.find_first_of("= \t\n\"'") != std::string_view::npos;
+}
+
 bool Checker::NamesOk(const Attributes& attrs) {
-  for (const auto& a : attrs) {
-    if (a.name.empty() || a.name[0] == '$' || a.name.back() == ':' ||
-        a.name.find_first_of("= \t\n\"'") != std::string::npos) {
-      return false;
-    }
-  }
-  return true;
+  return std::none_of(attrs.begin(), attrs.end(),
+                      [](const auto& a) { return BadName(a.name); });
 }
 
 void Checker::CheckNames(const Attributes& attrs, const std::string& what) {
   for (const auto& a : attrs) {
-    bool bad = a.name.empty() || a.name[0] == '$' || a.name.back() == ':';
-    for (char c : a.name)
-      bad |= (c == '=' || c == ' ' || c == '\t' || c == '\n' || c == '"' ||
-              c == '\'');
-    if (bad) {
+    if (BadName(a.name)) {
       Error(StatusCode::kSyntax,
             what + ": invalid attribute name " + Quote(a.name));
     }
