@@ -81,9 +81,9 @@ class Checker {
   std::unordered_set<std::string_view> node_names_;
 };
 
-// Names the crm syntax and the YAML layout can carry: no blanks, no '=',
-// no leading '$' (crm reads "$id=" as an id), no trailing ':' (read as a set
-// id).
+// A name the crm syntax and the YAML layout cannot carry: empty, with a
+// blank, a quote or '=', a leading '$' (crm reads "$id=" as an id) or a
+// trailing ':' (read as a set id).
 bool Checker::BadName(std::string_view name) {
   return name.empty() || name[0] == '$' || name.back() == ':' ||
          name.find_first_of("= \t\n\"'") != std::string_view::npos;
