@@ -1,13 +1,14 @@
 // paceline cib import|export: option parsing, file I/O, and the store.
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "cib/pacemaker_xml.h"
