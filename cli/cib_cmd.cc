@@ -7,7 +7,6 @@
 #include <boost/program_options.hpp>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <sstream>
 
