@@ -90,11 +90,15 @@ void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
     std::string source;
     if (u.node >= 0) {
       work[size_t(u.node)] += c.score;
-      source = "colocation " + c.id + " with " + primary.id + role;
+      if (record && ws.Recording()) {
+        source = "colocation " + c.id + " with " + primary.id + role;
+      }
     } else if (c.score.value() > 0) {
       for (Score& w : work) w += Score(-c.score.value());
-      source = "colocation " + c.id + ": an instance of " + primary.id +
-               " runs nowhere";
+      if (record && ws.Recording()) {
+        source = "colocation " + c.id + ": an instance of " + primary.id +
+                 " runs nowhere";
+      }
     } else {
       continue;
     }
@@ -125,18 +129,23 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
     return;
   }
   std::vector<bool> there = PrimaryNodes(ws, primary, c.primary_role);
+  // The term's text is the same on every node it touches.
+  std::string source;
+  if (ws.Recording()) {
+    source = "colocation " + c.id +
+             (c.Mandatory() ? ": must be with "
+              : c.Banned()  ? ": must not be with "
+                            : " with ") +
+             primary.id + role;
+  }
   for (size_t i = 0; i < scores.size(); ++i) {
     Score delta;
-    std::string source;
     if (c.Mandatory() && !there[i]) {
       delta = Score::MinusInfinity();
-      source = "colocation " + c.id + ": must be with " + primary.id + role;
     } else if (c.Banned() && there[i]) {
       delta = Score::MinusInfinity();
-      source = "colocation " + c.id + ": must not be with " + primary.id + role;
     } else if (!c.Mandatory() && !c.Banned() && there[i]) {
       delta = c.score;
-      source = "colocation " + c.id + " with " + primary.id + role;
     } else {
       continue;
     }
@@ -277,9 +286,10 @@ void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
       Score delta = (work[i].IsInfinity() || work[i].IsMinusInfinity())
                         ? work[i]
                         : Score(work[i].value() - scores[i].value());
-      ws.Term(
-          term_owner ? *term_owner : primary, int(i), delta,
-          "preference of " + c->dependent->id + " (colocation " + c->id + ")");
+      ws.Term(term_owner ? *term_owner : primary, int(i), delta,
+              ws.Recording() ? "preference of " + c->dependent->id +
+                                   " (colocation " + c->id + ")"
+                             : std::string());
       scores[i] = work[i];
     }
   }

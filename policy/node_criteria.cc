@@ -125,10 +125,13 @@ Score FailCount(const WorkingSet& ws, const Rsc& p, const NodeInfo& n,
 }
 
 void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
+  // The texts only matter to the explanation (--scores, explain).
+  bool texts = ws.Recording();
   if (p.active_on.size() == 1 && p.stickiness.value() != 0) {
-    terms[&p].push_back(
-        {p.active_on[0], p.stickiness,
-         "stickiness (resource-stickiness=" + p.stickiness.ToString() + ")"});
+    terms[&p].push_back({p.active_on[0], p.stickiness,
+                         texts ? "stickiness (resource-stickiness=" +
+                                     p.stickiness.ToString() + ")"
+                               : std::string()});
   }
   // As Pacemaker, the ban lands on the failed primitive itself (a group
   // member: its group follows it through the members' colocation chain, or
@@ -148,12 +151,15 @@ void AddPrimitiveTerms(WorkingSet& ws, Rsc& p, Terms& terms) {
               " expired (failure-timeout)");
     }
     if (count.value() > 0 && count >= p.migration_threshold) {
-      std::string why =
-          p.primitive_id + " failed " + count.ToString() +
-          " times, migration-threshold=" + p.migration_threshold.ToString();
+      std::string why = texts ? p.primitive_id + " failed " + count.ToString() +
+                                    " times, migration-threshold=" +
+                                    p.migration_threshold.ToString()
+                              : std::string();
+      // Once per node (every instance of an anonymous clone sees the same
+      // count); without texts, any ban there already does.
       std::vector<TermRec>& list = terms[banned];
       bool known = std::any_of(list.begin(), list.end(), [&](const TermRec& t) {
-        return t.node == int(i) && t.source == why;
+        return t.node == int(i) && t.score.IsMinusInfinity() && t.source == why;
       });
       if (!known) list.push_back({int(i), Score::MinusInfinity(), why});
     }

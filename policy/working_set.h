@@ -238,6 +238,9 @@ struct WorkingSet {
   // Records a score term (when asked to) and returns the term's score.
   void Term(const Rsc& rsc, int node, Score score, std::string source,
             bool promotion = false);
+  // Whether Term() keeps anything: a caller with a costly source text
+  // builds it only then.
+  bool Recording() const { return options->record_scores && graph; }
   void Note(std::string text);
   std::unordered_set<std::string> noted;
 };
