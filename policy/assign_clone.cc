@@ -36,10 +36,20 @@ std::vector<Score> InstanceOwn(const Rsc& inst) {
 // and the mandatory ones (where every node gets an instance, a preference
 // changes nothing; seed 1: ms16:Promoted with rsc11 at 45 does not raise
 // the priority of the instance beside rsc11).
+int AvailableNodes(const WorkingSet& ws) {
+  return int(std::count_if(ws.nodes.begin(), ws.nodes.end(),
+                           [](const NodeInfo& n) { return n.Available(); }));
+}
+
+// Fewer instances than nodes to run them: the instances take all of the
+// clone's colocations (and its dependents').
+bool FewerInstancesThanNodes(const WorkingSet& ws, const Rsc& clone) {
+  return clone.clone_max < AvailableNodes(ws);
+}
+
 bool InstancesTake(const WorkingSet& ws, const Rsc& clone, const Coloc& c) {
-  int available = 0;
-  for (const NodeInfo& n : ws.nodes) available += n.Available();
-  return clone.clone_max < available || c.score.value() < 0 || c.Mandatory();
+  return FewerInstancesThanNodes(ws, clone) || c.score.value() < 0 ||
+         c.Mandatory();
 }
 
 void AssignInstance(WorkingSet& ws, Rsc& inst, int node) {
@@ -620,9 +630,8 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
   // Instances are assigned one by one (distribute_children), with the
   // clone's colocations they take (InstancesTake); of its dependents', all
   // when the clone has fewer instances than nodes, else the negative ones.
-  int available = 0;
-  for (const NodeInfo& n : ws.nodes) available += n.Available();
-  bool all = clone.clone_max < available;
+  int available = AvailableNodes(ws);
+  bool all = FewerInstancesThanNodes(ws, clone);
   std::vector<Score> base = clone.scores;
   for (Coloc* c : clone.this_with) {
     if (InstancesTake(ws, clone, *c)) ApplyToDependent(ws, clone, base, *c);
