@@ -378,16 +378,20 @@ class Parser {
     bool maybe = (seen_ & bit) != 0;
     seen_ |= bit;
     if (maybe) {
-      size_t n = std::min(n_names_, few_.size());
+      size_t n = std::min(n_names_, few_data_.size());
       for (size_t i = 0; i < n; ++i) {
-        if (few_[i] == name) return true;
+        if (std::string_view(few_data_[i], few_size_[i]) == name) return true;
       }
       for (std::string_view other : more_names_) {
         if (other == name) return true;
       }
     }
-    if (n_names_ < few_.size()) {
-      few_[n_names_] = name;
+    if (n_names_ < few_data_.size()) {
+      // Kept as two words: a string_view copied whole was read back with one
+      // 16-byte load from the two 8-byte stores that had spilled it, which
+      // the CPU cannot forward (a stall on every attribute of the CIB).
+      few_data_[n_names_] = name.data();
+      few_size_[n_names_] = name.size();
     } else {
       more_names_.push_back(name);
     }
@@ -579,7 +583,8 @@ class Parser {
   size_t pos_ = 0;
   // The names of the current tag: the first ones in place, any others in
   // the vector.
-  std::array<std::string_view, 32> few_;
+  std::array<const char*, 32> few_data_;
+  std::array<size_t, 32> few_size_;
   size_t n_names_ = 0;
   std::vector<std::string_view> more_names_;
   uint64_t seen_ = 0;  // Duplicate()'s filter
