@@ -23,6 +23,8 @@ std::string Name(const WorkingSet& ws, int node) {
   return ws.nodes[size_t(node)].name;
 }
 
+}  // namespace
+
 bool AnyRunnable(const WorkingSet& ws, const std::vector<Score>& scores) {
   for (size_t i = 0; i < scores.size(); ++i) {
     if (ws.nodes[i].Available() && scores[i].value() >= 0) return true;
@@ -30,7 +32,42 @@ bool AnyRunnable(const WorkingSet& ws, const std::vector<Score>& scores) {
   return false;
 }
 
-}  // namespace
+bool WithPromotableRole(const Coloc& c) {
+  return c.primary->IsClone() && c.primary->promotable &&
+         (c.primary_role == Role::kPromoted ||
+          c.primary_role == Role::kUnpromoted);
+}
+
+void ApplyWithPromotableRole(WorkingSet& ws, Rsc& dependent,
+                             std::vector<Score>& scores, const Coloc& c,
+                             bool record) {
+  // Pacemaker lists the instances' nodes by prepending and looks a node
+  // up from the front: of two instances on one node, the later one's
+  // score counts.
+  std::vector<const Rsc*> on(scores.size(), nullptr);
+  for (const Rsc* inst : c.primary->children) {
+    if (inst->assigned >= 0 && inst->next_role == c.primary_role) {
+      on[size_t(inst->assigned)] = inst;
+    }
+  }
+  std::string source;
+  if (record && ws.Recording()) {
+    source = "colocation " + c.id +
+             (c.Mandatory() ? ": must be with " : " with ") + c.primary->id +
+             ":" + std::string(cib::RoleName(c.primary_role));
+  }
+  for (size_t i = 0; i < scores.size(); ++i) {
+    Score delta;
+    if (c.Mandatory()) {
+      delta = on[i] ? on[i]->placed_score : Score::MinusInfinity();
+    } else if (on[i]) {
+      delta = c.score;
+    }
+    if (delta.value() == 0) continue;
+    scores[i] += delta;
+    if (record) ws.Term(dependent, int(i), delta, source);
+  }
+}
 
 Score Scale(Score s, double factor) {
   if (factor == 1.0) return s;
@@ -126,6 +163,10 @@ void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                          : ":" + std::string(cib::RoleName(c.primary_role));
   if (!c.Mandatory() && !c.Banned() && !dependent.IsClone()) {
     ApplyFinite(ws, dependent, scores, c, role, true);
+    return;
+  }
+  if (c.Mandatory() && !dependent.IsClone() && WithPromotableRole(c)) {
+    ApplyWithPromotableRole(ws, dependent, scores, c, true);
     return;
   }
   std::vector<bool> there = PrimaryNodes(ws, primary, c.primary_role);

@@ -439,6 +439,43 @@ bool InstancePinned(Rsc* inst) {
 
 // The pinned primitives stay as they are; the managed members of the same
 // instance stay with them where they may run, else stop.
+// A colocation naming the role of the clone's instances ("clone:Promoted
+// with X"), applied to an instance being placed, its role not chosen yet,
+// as Pacemaker 2.1.5 does: with a promotable clone's role in full
+// (pcmk__update_dependent_with_promotable does not look at the dependent's
+// role), but for a mandatory Promoted-with-Promoted, which waits for the
+// promotion; with another clone, a mandatory one keeps the instances to
+// its nodes; else (pcmk__colocation_affects) a positive one waits for the
+// promotion and a negative one acts as if it named no role (seeds 319, 363,
+// 384, 566). It is reverted when it leaves no node if it names the
+// Promoted role or is finite and negative.
+void ApplyRoleColocation(WorkingSet& ws, Rsc& clone, std::vector<Score>& mine,
+                         const Coloc& c) {
+  bool promoted = c.dependent_role == Role::kPromoted;
+  std::vector<Score> before;
+  bool revert = promoted || (c.score.value() < 0 && !c.Banned());
+  if (revert) before = mine;
+  if (WithPromotableRole(c)) {
+    if (c.Mandatory() && promoted && c.primary_role == Role::kPromoted) return;
+    ApplyWithPromotableRole(ws, clone, mine, c, false);
+  } else if (c.primary->IsClone() && c.Mandatory()) {
+    std::vector<bool> there = PrimaryNodes(ws, *c.primary, Role::kUnknown);
+    for (size_t i = 0; i < mine.size(); ++i) {
+      if (!there[i]) mine[i] = Score::MinusInfinity();
+    }
+  } else if (c.score.value() >= 0) {
+    return;
+  } else if (c.Banned()) {
+    std::vector<bool> there = PrimaryNodes(ws, *c.primary, c.primary_role);
+    for (size_t i = 0; i < mine.size(); ++i) {
+      if (there[i]) mine[i] = Score::MinusInfinity();
+    }
+  } else {
+    ApplyFinite(ws, clone, mine, c, "", false);
+  }
+  if (revert && !AnyRunnable(ws, mine)) mine = std::move(before);
+}
+
 void KeepPinned(WorkingSet& ws, Rsc& inst, const std::vector<Score>& scores) {
   const std::vector<Rsc*>& prims = inst.primitives;
   int node = -1;
@@ -458,6 +495,9 @@ void KeepPinned(WorkingSet& ws, Rsc& inst, const std::vector<Score>& scores) {
   inst.assigned = node;
   inst.next_role = node >= 0 ? Role::kStarted : Role::kStopped;
   inst.provisional = false;
+  if (node >= 0) {
+    inst.placed_score = scores[size_t(node)] + InstanceOwn(inst)[size_t(node)];
+  }
 }
 
 int CurrentNode(Rsc* inst) {
@@ -487,6 +527,11 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
     if (inst->assigned >= 0) wanted[size_t(inst->assigned)]++;
     movable.push_back(inst);
   }
+  // The score a node was won with stays with the node.
+  std::vector<Score> won(ws.nodes.size());
+  for (const Rsc* inst : movable) {
+    if (inst->assigned >= 0) won[size_t(inst->assigned)] = inst->placed_score;
+  }
   std::vector<int> target(movable.size(), -1);
   for (size_t i = 0; i < movable.size(); ++i) {  // stay where possible
     int cur = CurrentNode(movable[i]);
@@ -508,6 +553,7 @@ void KeepInstancesInPlace(WorkingSet& ws, Rsc& clone) {
     if (movable[i]->assigned == target[i]) continue;
     ReleaseLoad(ws, *movable[i]);
     AssignInstance(ws, *movable[i], target[i]);
+    if (target[i] >= 0) movable[i]->placed_score = won[size_t(target[i])];
     if (!ws.graph) continue;
     for (auto& d : ws.graph->decisions) {  // the decision now names its node
       if (d.resource != movable[i]->id) continue;
@@ -665,8 +711,12 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     for (int t = 0; t < times; ++t) {
       for (Coloc* c : clone.this_with) {
         if (!InstancesTake(ws, clone, *c)) continue;
-        if (c->RoleOnly() || c->primary->provisional) continue;
-        if (c->Mandatory() || c->Banned()) {
+        if (c->primary->provisional) continue;
+        if (c->RoleOnly()) {
+          ApplyRoleColocation(ws, clone, mine, *c);
+        } else if (c->Mandatory() && WithPromotableRole(*c)) {
+          ApplyWithPromotableRole(ws, clone, mine, *c, false);
+        } else if (c->Mandatory() || c->Banned()) {
           std::vector<bool> there =
               PrimaryNodes(ws, *c->primary, c->primary_role);
           for (size_t i = 0; i < mine.size(); ++i) {
@@ -687,6 +737,7 @@ void AssignClone(WorkingSet& ws, Rsc& clone) {
     Decide(ws, inst, node, mine);
     AssignInstance(ws, inst, node);
     if (node >= 0) {
+      inst.placed_score = mine[size_t(node)];
       per_node[size_t(node)]++;
       ++allocated;
     }

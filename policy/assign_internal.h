@@ -17,6 +17,18 @@ Score Scale(Score s, double factor);
 // Nodes where primary is (after assignment) in role (kUnknown: any role).
 std::vector<bool> PrimaryNodes(const WorkingSet& ws, const Rsc& primary,
                                Role role);
+// Some available node has a score >= 0.
+bool AnyRunnable(const WorkingSet& ws, const std::vector<Score>& scores);
+// "X with clone:Promoted" (or :Unpromoted) for a promotable clone.
+bool WithPromotableRole(const Coloc& c);
+// Such a colocation while X (or an instance of X) is placed, as Pacemaker
+// 2.1.5 applies it (pcmk__update_dependent_with_promotable): a mandatory
+// one bans the nodes where no instance will have the role and adds, where
+// one will, the score that instance's node won with (node_list_exclude
+// merging scores); a finite one adds its score where one will.
+void ApplyWithPromotableRole(WorkingSet& ws, Rsc& dependent,
+                             std::vector<Score>& scores, const Coloc& c,
+                             bool record);
 // One colocation applied to a dependent's scores, its primary assigned.
 void ApplyToDependent(WorkingSet& ws, Rsc& dependent,
                       std::vector<Score>& scores, const Coloc& c);

@@ -179,6 +179,10 @@ struct Rsc {
   int assigned = -1;  // node index or -1
   Role next_role = Role::kStopped;
   Score promotion;  // instances of promotable clones
+  // Instances: the score their node won with (Pacemaker's allocated_to
+  // weight), which a mandatory colocation with a promotable clone's role
+  // adds to its dependent's score there.
+  Score placed_score;
   // Clones: where the instances are, in the order Pacemaker keeps its
   // instances once assigned (and promoted), which is the order a finite
   // colocation with the clone is applied in, instance by instance, each
