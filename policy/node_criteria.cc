@@ -55,13 +55,12 @@ class Recorder {
     if (on_) all_[size_t(r.index)].push_back(t);
   }
   // Snapshot of what non-first group members inherit: without the group's
-  // own (non-ban) locations.
+  // own locations.
   void Seal(const Rsc& r) {
     if (!on_) return;
     auto& plain = plain_[size_t(r.index)];
     for (const TermRec& t : all_[size_t(r.index)]) {
-      bool own_location =
-          t.via.empty() && t.location && !t.score.IsMinusInfinity();
+      bool own_location = t.via.empty() && t.location;
       if (!own_location) plain.push_back(t);
     }
     for (const TermRec& t : all_[size_t(r.index)]) {
@@ -260,8 +259,12 @@ void ApplyNodeCriteria(WorkingSet& ws) {
         r.own_scores[n] += t.score;
         bool role = t.target_role;
         if (!role) r.allowed[n] += t.score;
-        // Bans are never reset: every member of a group avoids the node.
-        if (!t.location || t.score.IsMinusInfinity()) {
+        // Bans too (pcmk__group_apply_location resets every score of the
+        // later members, -INFINITY included): they follow the first member
+        // through the group's colocation chain, but their own scores -- a
+        // sticky one's INFINITY where the group is banned -- still reach
+        // what merges them (seed 592).
+        if (!t.location) {
           plain[n] += t.score;
           if (!role) fplain[n] += t.score;
         }
