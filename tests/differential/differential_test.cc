@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 namespace pt = boost::property_tree;
 
 constexpr int kSeedsPerBlock = 25;
-constexpr int kBlocks = 12;  // seeds 1..300
+constexpr int kBlocks = 24;  // seeds 1..600
 
 bool HaveTool(const char* name) {
   return RunProcess({name, "--version"}, 30).exit_code == 0;
