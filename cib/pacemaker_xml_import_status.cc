@@ -12,10 +12,10 @@
 // Pacemaker 2.x records them); "rsc:N" from older CIBs is mapped to it.
 // Globally unique clone instances keep "rsc:N".
 #include <algorithm>
-#include <unordered_map>
 
 #include "cib/config_index.h"
 #include "cib/pacemaker_xml_internal.h"
+#include "common/flat_index.h"
 #include "common/strings.h"
 
 namespace paceline::cib::pacemaker {
@@ -422,9 +422,9 @@ void ImportLrm(NodeCtx& n, const Tree& node_state, NodeStatus* ns) {
   for (const auto& [key, e] : *lrm) count += key == "lrm_resource";
   ns->resources.reserve(ns->resources.size() + count);
   // Where each id is in ns->resources (a node may run thousands); the keys
-  // are views into the document.
-  std::unordered_map<std::string_view, size_t> where;
-  where.reserve(count);
+  // are views into the document or the configuration.
+  FlatIndex where;
+  where.Reset(count);
   for (const auto& [key, e] : *lrm) {
     if (key != "lrm_resource") continue;
     std::string_view lrm_id = Attr(e, "id").value_or("");
@@ -435,9 +435,9 @@ void ImportLrm(NodeCtx& n, const Tree& node_state, NodeStatus* ns) {
     if (role == Role::kStarted && CloneOfPrimitive(*n.config, id).promotable) {
       role = Role::kUnpromoted;
     }
-    auto [it, added] = where.emplace(id, ns->resources.size());
+    auto [at, added] = where.Insert(id, uint32_t(ns->resources.size()));
     if (!added) {
-      ResourceState* existing = &ns->resources[it->second];
+      ResourceState* existing = &ns->resources[at];
       n.ctx->Note("status: " + std::string(lrm_id) + " on " + *n.node +
                   " merged into " + std::string(id) +
                   " (anonymous clone instances are not numbered)");

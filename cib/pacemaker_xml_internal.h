@@ -58,8 +58,13 @@ class OpCollector : public xml::Observer {
  public:
   // `text` is the document the parse reads; it must outlive the records.
   explicit OpCollector(std::string_view text);
-  bool Wants(std::string_view tag) const override {
-    return tag == "lrm_rsc_op";
+  // The names OnAttribute reads: 7 rc-code, call-id; 8 interval; 9
+  // operation, op-status; 11 exit-reason; 14 transition-key,
+  // last-rc-change.
+  uint64_t Wants(std::string_view tag) const override {
+    return tag != "lrm_rsc_op" ? 0
+                               : LengthBit(7) | LengthBit(8) | LengthBit(9) |
+                                     LengthBit(11) | LengthBit(14);
   }
   void OnAttribute(uint32_t element, const xml::Attribute& a) override;
   // The record of an lrm_rsc_op element; one without attributes has the

@@ -403,7 +403,7 @@ class Parser {
     n_names_ = 0;
     more_names_.clear();
     seen_ = 0;
-    bool observed = observer_ && observer_->Wants(e.tag());
+    uint64_t observed = observer_ ? observer_->Wants(e.tag()) : 0;
     for (;;) {
       // The usual shape, ` name="value"` with a value that needs no
       // decoding, in one go; anything else takes the general path below
@@ -422,7 +422,7 @@ class Parser {
                                          std::string(name) + " in <" +
                                          std::string(e.tag()) + ">");
             }
-            if (observed) {
+            if (observed & Observer::LengthBit(name.size())) {
               observer_->OnAttribute(
                   index, {name, std::string_view(text_.data() + name_end + 2,
                                                  close - name_end - 2)});
@@ -464,7 +464,7 @@ class Parser {
                                   " in <" + std::string(e.tag()) + ">");
       }
       if (!plain) PL_RETURN_IF_ERROR(Decode(pos_ + 1, close));
-      if (observed) {
+      if (observed & Observer::LengthBit(name.size())) {
         std::string_view value =
             plain ? std::string_view(text_.data() + pos_ + 1, close - pos_ - 1)
                   : std::string_view(store_.arena)

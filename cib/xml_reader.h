@@ -171,8 +171,14 @@ class Document {
 class Observer {
  public:
   virtual ~Observer() = default;
-  // Whether to report the attributes of elements named `tag`.
-  virtual bool Wants(std::string_view tag) const = 0;
+  // Which attributes of elements named `tag` to report, by the length of
+  // their names: bit n for names of n bytes (bit 63 for 63 or more); 0
+  // for none. The cheap filter spares a call for most unwanted names.
+  virtual uint64_t Wants(std::string_view tag) const = 0;
+  static constexpr uint64_t kAll = ~uint64_t(0);
+  static constexpr uint64_t LengthBit(size_t n) {
+    return uint64_t(1) << (n < 63 ? n : 63);
+  }
   // One attribute of element number `element` (Element::index()), in
   // document order. `a.name` stays valid as long as the text; a decoded
   // `a.value` only during the call (copy what you keep).

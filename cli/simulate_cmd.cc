@@ -442,7 +442,8 @@ int RunSimulate(const std::vector<std::string>& args,
   std::error_code ec;
   auto size = std::filesystem::file_size(
       r.pacemaker_xml.empty() ? CibPath(r, env) : r.pacemaker_xml, ec);
-  if (!ec) PrepareHeapForLargeJob(size);
+  bool large = !ec && size >= kLargeJob;
+  if (large) PrepareHeapForLargeJob(size);
   auto outcome = r.pacemaker_xml.empty() ? RunOnFile(r, env)
                                          : RunOnPacemakerXml(r, env, err);
   if (!outcome.ok()) return Fail(err, outcome.status());
@@ -458,6 +459,11 @@ int RunSimulate(const std::vector<std::string>& args,
     out << simulate::SimulateJson(o.graph, r.scores);
   } else {
     PrintText(o, r, out);
+  }
+  if (large) {
+    // The process ends with this command: taking apart a large job's
+    // model and graph, allocation by allocation, would only make it later.
+    new Result<Outcome>(std::move(outcome));
   }
   return 0;
 }

@@ -15,8 +15,7 @@ namespace paceline::cli {
 void PrepareHeapForLargeJob(size_t expected_bytes) {
 #if defined(__GLIBC__) && defined(__linux__) && defined(MADV_HUGEPAGE)
   constexpr size_t kHuge = size_t(2) << 20;
-  constexpr size_t kWorthIt = size_t(4) << 20;
-  if (expected_bytes < kWorthIt) return;
+  if (expected_bytes < kLargeJob) return;
   // Room for the whole job: the parsed input and everything built from it
   // stay well under four times the input.
   size_t room = std::min<size_t>(4 * expected_bytes + kHuge, size_t(1) << 30);

@@ -22,8 +22,11 @@
 
 namespace paceline::cli {
 
+// Inputs from this size on are a large job.
+inline constexpr size_t kLargeJob = size_t(4) << 20;
+
 // `expected_bytes`: about how much the job will allocate (the input's
-// size is a fair guess); below a few MB nothing is worth changing.
+// size is a fair guess); below kLargeJob nothing is worth changing.
 void PrepareHeapForLargeJob(size_t expected_bytes);
 
 }  // namespace paceline::cli

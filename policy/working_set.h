@@ -16,6 +16,7 @@
 #include "cib/config_index.h"
 #include "cib/duration.h"
 #include "cib/model.h"
+#include "common/flat_index.h"
 #include "policy/policy.h"
 
 namespace paceline::policy::internal {
@@ -25,37 +26,25 @@ using cib::Score;
 
 // A node's status entries by resource id ("drbd_pg", "ip:1"): built once
 // per run for every node (32,000 entries at 32 nodes x 1,000 resources)
-// and looked up for each primitive on each node, so a flat table with open
-// addressing rather than a node per entry. The ids stay in the snapshot.
+// and looked up for each primitive on each node. The ids stay in the
+// snapshot.
 class StateIndex {
  public:
   void Build(const std::vector<cib::ResourceState>& states) {
-    size_t size = 16;
-    while (size < 2 * states.size()) size *= 2;
-    slots_.assign(size, nullptr);
-    mask_ = size - 1;
-    for (const auto& st : states) {
-      size_t i = Hash(st.id) & mask_;
-      while (slots_[i] && slots_[i]->id != st.id) i = (i + 1) & mask_;
-      if (!slots_[i]) slots_[i] = &st;  // the first entry of an id wins
+    states_ = &states;
+    index_.Reset(states.size());
+    for (size_t i = 0; i < states.size(); ++i) {
+      index_.Insert(states[i].id, uint32_t(i));  // the first of an id wins
     }
   }
   const cib::ResourceState* Find(std::string_view id) const {
-    if (slots_.empty()) return nullptr;
-    for (size_t i = Hash(id) & mask_; slots_[i]; i = (i + 1) & mask_) {
-      if (slots_[i]->id == id) return slots_[i];
-    }
-    return nullptr;
+    uint32_t i = index_.Find(id);
+    return i == FlatIndex::kNone ? nullptr : &(*states_)[i];
   }
 
  private:
-  static size_t Hash(std::string_view s) {  // FNV-1a
-    uint64_t h = 14695981039346656037ull;
-    for (char c : s) h = (h ^ uint8_t(c)) * 1099511628211ull;
-    return size_t(h ^ (h >> 29));
-  }
-  std::vector<const cib::ResourceState*> slots_;
-  size_t mask_ = 0;
+  const std::vector<cib::ResourceState>* states_ = nullptr;
+  FlatIndex index_;
 };
 
 struct NodeInfo {

@@ -166,7 +166,9 @@ TEST(XmlReader, DuplicateAttributesAreFoundAmongMany) {
 
 TEST(XmlReader, ObserverSeesTheAttributesOfWantedElements) {
   struct Seen : Observer {
-    bool Wants(std::string_view tag) const override { return tag == "op"; }
+    uint64_t Wants(std::string_view tag) const override {
+      return tag == "op" ? kAll : 0;
+    }
     void OnAttribute(uint32_t element, const Attribute& a) override {
       got.push_back(std::to_string(element) + " " + std::string(a.name) + "=" +
                     std::string(a.value));
@@ -184,6 +186,23 @@ TEST(XmlReader, ObserverSeesTheAttributesOfWantedElements) {
   EXPECT_EQ(r.index(), 0u);
   EXPECT_EQ(r.Child("op")->index(), 1u);
   EXPECT_EQ(r.Child("g")->Child("op")->index(), 4u);
+}
+
+TEST(XmlReader, ObserverSeesOnlyNamesOfTheLengthsItWants) {
+  struct Seen : Observer {
+    uint64_t Wants(std::string_view tag) const override {
+      return tag == "op" ? LengthBit(2) | LengthBit(70) : 0;
+    }
+    void OnAttribute(uint32_t, const Attribute& a) override {
+      got.push_back(std::string(a.name));
+    }
+    std::vector<std::string> got;
+  } seen;
+  std::string long_name(70, 'n');
+  std::string text = "<r><op id=\"1\" a=\"x\" ab=\"&amp;\" abc='y' " +
+                     long_name + "=\"z\"/></r>";
+  ASSERT_TRUE(Parse(text, &seen).ok());
+  EXPECT_EQ(seen.got, (std::vector<std::string>{"id", "ab", long_name}));
 }
 
 TEST(XmlReader, DocumentStaysValidWhenMoved) {
