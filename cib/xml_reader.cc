@@ -170,9 +170,29 @@ Attribute Element::attribute(size_t i) const {
   return *it;
 }
 
+// Looking for one name, the values of the other attributes need not be
+// read: each is skipped to its closing quote (the parse proved the tag well
+// formed, so the first quote after a name opens its value).
 std::optional<std::string_view> Element::Attr(std::string_view name) const {
-  for (const Attribute& a : attributes()) {
-    if (a.name == name) return a.value;
+  std::string_view text = storage_->text;
+  size_t i = tag_ + tag_size_;
+  for (size_t left = n_attrs_; left > 0; --left) {
+    while (IsSpace(text[i])) ++i;
+    bool match = text.size() - i > name.size() &&
+                 std::memcmp(text.data() + i, name.data(), name.size()) == 0 &&
+                 !Is(text[i + name.size()], kNameChar);
+    if (match) i += name.size();
+    while (text[i] != '"' && text[i] != '\'') ++i;
+    char quote = text[i++];
+    size_t close = text.find(quote, i);
+    if (match) {
+      if (storage_->decoded.empty() ||
+          ScanValue(text, i, quote) == close) {  // nothing was decoded
+        return text.substr(i, close - i);
+      }
+      return storage_->Value(uint32_t(i), uint32_t(close - i));
+    }
+    i = close + 1;
   }
   return std::nullopt;
 }

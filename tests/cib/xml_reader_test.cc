@@ -153,6 +153,25 @@ TEST(XmlReader, RandomNamesAndValuesAtEveryOffset) {
   }
 }
 
+TEST(XmlReader, AttrSkipsOtherAttributesWhateverTheirValues) {
+  std::string text =
+      "<r id-ref=\"x\" i='a\"b' idx = \"=id=\" q=\"'\" "
+      "d=\"&lt;id&gt;\" id=\"the id\" e=\"&amp;\"/>";
+  auto doc = Parse(text);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  const Element& r = doc->root();
+  EXPECT_EQ(Value(r, "id"), "the id");
+  EXPECT_EQ(Value(r, "i"), "a\"b");
+  EXPECT_EQ(Value(r, "idx"), "=id=");
+  EXPECT_EQ(Value(r, "id-ref"), "x");
+  EXPECT_EQ(Value(r, "q"), "'");
+  EXPECT_EQ(Value(r, "d"), "<id>");
+  EXPECT_EQ(Value(r, "e"), "&");
+  EXPECT_EQ(Value(r, "i-"), "<none>");
+  EXPECT_EQ(Value(r, "ide"), "<none>");
+  EXPECT_EQ(Value(r, ""), "<none>");
+}
+
 TEST(XmlReader, DuplicateAttributesAreFoundAmongMany) {
   std::string tag = "<a";
   for (int i = 0; i < 40; ++i) tag += " n" + std::to_string(i) + "='v'";
