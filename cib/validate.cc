@@ -168,13 +168,16 @@ void Checker::CheckNode(const Node& node) {
 }
 
 void Checker::CheckResource(const Resource& r) {
-  const std::string what = std::string(KindName(r)) + " " + Quote(r.id);
-  if (!NamesOk(r.meta)) CheckNames(r.meta, what + ": meta");
-  if (!NamesOk(r.params)) CheckNames(r.params, what + ": params");
+  // Built only for a message: a large CIB has thousands of resources.
+  auto what = [&] { return std::string(KindName(r)) + " " + Quote(r.id); };
+  if (!NamesOk(r.meta)) CheckNames(r.meta, what() + ": meta");
+  if (!NamesOk(r.params)) CheckNames(r.params, what() + ": params");
   if (!NamesOk(r.utilization))
-    CheckNames(r.utilization, what + ": utilization");
+    CheckNames(r.utilization, what() + ": utilization");
   for (const auto& m : r.meta) {
-    ErrorFrom(CheckMetaAttribute(m.name, m.value), what);
+    if (Status s = CheckMetaAttribute(m.name, m.value); !s.ok()) {
+      ErrorFrom(s, what());
+    }
   }
   if (r.IsPrimitive()) {
     CheckPrimitive(r);
@@ -184,17 +187,19 @@ void Checker::CheckResource(const Resource& r) {
 }
 
 void Checker::CheckPrimitive(const Resource& r) {
-  const std::string what = "primitive " + Quote(r.id);
+  auto what = [&] { return "primitive " + Quote(r.id); };
   if (!r.children.empty()) {
-    Error(StatusCode::kInvalid, what + ": a primitive has no members");
+    Error(StatusCode::kInvalid, what() + ": a primitive has no members");
   }
   auto spec = ParseAgentSpec(r.agent.ToString());
   if (!spec.ok() || !(*spec == r.agent)) {
-    Error(StatusCode::kSyntax, what + ": " + spec.status().message());
+    Error(StatusCode::kSyntax, what() + ": " + spec.status().message());
     return;
   }
   for (const auto& p : r.params) {
-    if (p.name.empty()) Error(StatusCode::kSyntax, what + ": empty param name");
+    if (p.name.empty()) {
+      Error(StatusCode::kSyntax, what() + ": empty param name");
+    }
   }
   CheckOps(r);
   if (options_.ocf_root.empty()) return;
@@ -207,7 +212,7 @@ void Checker::CheckPrimitive(const Resource& r) {
   }
   struct stat st;
   if (!path.empty() && stat(path.c_str(), &st) != 0) {
-    Warn(what + ": agent " + r.agent.ToString() + " is not installed here (" +
+    Warn(what() + ": agent " + r.agent.ToString() + " is not installed here (" +
          path + " not found)" + SuggestAgent(path));
   }
 }
