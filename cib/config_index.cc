@@ -2,22 +2,24 @@
 
 namespace paceline::cib {
 
-ConfigIndex::ConfigIndex(const Configuration& config) {
-  resources_.reserve(config.resources.size());
-  for (const auto& r : config.resources) {
-    resources_.emplace(r.id, &r);
-    for (const auto& child : r.children) parents_.emplace(child, &r);
+ConfigIndex::ConfigIndex(const Configuration& config) : config_(&config) {
+  resources_.Reset(config.resources.size());
+  parents_.Reset(config.resources.size());
+  for (size_t i = 0; i < config.resources.size(); ++i) {
+    const Resource& r = config.resources[i];
+    resources_.Insert(r.id, uint32_t(i));  // the first of an id wins
+    for (const auto& child : r.children) parents_.Insert(child, uint32_t(i));
   }
 }
 
 const Resource* ConfigIndex::Find(std::string_view id) const {
-  auto it = resources_.find(id);
-  return it == resources_.end() ? nullptr : it->second;
+  uint32_t i = resources_.Find(id);
+  return i == FlatIndex::kNone ? nullptr : &config_->resources[i];
 }
 
 const Resource* ConfigIndex::ParentOf(std::string_view id) const {
-  auto it = parents_.find(id);
-  return it == parents_.end() ? nullptr : it->second;
+  uint32_t i = parents_.Find(id);
+  return i == FlatIndex::kNone ? nullptr : &config_->resources[i];
 }
 
 const Resource* ConfigIndex::CloneOf(std::string_view id) const {

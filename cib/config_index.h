@@ -6,9 +6,9 @@
 #pragma once
 
 #include <string_view>
-#include <unordered_map>
 
 #include "cib/model.h"
+#include "common/flat_index.h"
 
 namespace paceline::cib {
 
@@ -23,8 +23,9 @@ class ConfigIndex {
   const Resource* CloneOf(std::string_view id) const;
 
  private:
-  std::unordered_map<std::string_view, const Resource*> resources_;
-  std::unordered_map<std::string_view, const Resource*> parents_;
+  const Configuration* config_;
+  FlatIndex resources_;  // positions in config_->resources
+  FlatIndex parents_;    // child id -> its container's position
 };
 
 }  // namespace paceline::cib
