@@ -4,7 +4,9 @@
 // through lookup tables; attributes are not stored (see xml_reader.h), so
 // the parse allocates only the element array, the small arena of decoded
 // values and the scratch list of one tag's attribute names (to refuse
-// duplicates).
+// duplicates). A start tag whose names begin like those of the last tag of
+// the same name (a status section's thousands of lrm_rsc_op) has them
+// checked by comparison with those.
 #include "cib/xml_reader.h"
 
 #include <algorithm>
@@ -412,6 +414,7 @@ class Parser {
       // the CPU cannot forward (a stall on every attribute of the CIB).
       few_data_[n_names_] = name.data();
       few_size_[n_names_] = name.size();
+      few_bit_[n_names_] = bit;
     } else {
       more_names_.push_back(name);
     }
@@ -419,12 +422,86 @@ class Parser {
     return false;
   }
 
+  // Whether text_ at `at` holds the n bytes at `name`.
+  [[gnu::always_inline]] bool NameAt(size_t at, const char* name,
+                                     size_t n) const {
+#if defined(__SSE2__)
+    if (n <= 16 && at + 16 <= text_.size() &&
+        name + 16 <= text_.data() + text_.size()) {
+      __m128i a =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(text_.data() + at));
+      __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(name));
+      unsigned same = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)));
+      unsigned want = (1u << n) - 1;
+      return (same & want) == want;
+    }
+#endif
+    return std::memcmp(text_.data() + at, name, n) == 0;
+  }
+
+  // The attribute names of a recent tag, in order (layouts_).
+  struct Layout {
+    std::string_view tag;
+    size_t n = 0;
+    std::array<const char*, 32> data;
+    std::array<size_t, 32> size;
+    std::array<uint64_t, 32> bit;
+  };
+  void Remember(Layout* like, std::string_view tag) {
+    if (!like) {  // the oldest goes
+      like = &layouts_[next_layout_];
+      next_layout_ = (next_layout_ + 1) % layouts_.size();
+      like->tag = tag;
+    }
+    like->n = std::min(n_names_, few_data_.size());
+    for (size_t i = 0; i < like->n; ++i) {
+      like->data[i] = few_data_[i];
+      like->size[i] = few_size_[i];
+      like->bit[i] = few_bit_[i];
+    }
+  }
+
   Status Attributes(Element& e, uint32_t index, size_t tag_at) {
     n_names_ = 0;
     more_names_.clear();
     seen_ = 0;
     uint64_t observed = observer_ ? observer_->Wants(e.tag()) : 0;
+    // A tag like the one before usually has the same names in the same
+    // order (a status section is thousands of lrm_rsc_op): while it does,
+    // each name is checked against the one before in one compare, and
+    // needs no name scan and no duplicate search (those names were
+    // distinct).
+    Layout* like = nullptr;
+    for (Layout& l : layouts_) {
+      if (l.tag == e.tag()) like = &l;
+    }
+    size_t same = like ? like->n : 0;
     for (;;) {
+      if (n_names_ < same) {
+        size_t k = n_names_, n = like->size[k], at = pos_ + 1;
+        if (at + n + 2 < text_.size() && text_[pos_] == ' ' &&
+            text_[at + n] == '=' && text_[at + n + 1] == '"' &&
+            NameAt(at, like->data[k], n)) {
+          size_t close = ScanValue(text_, at + n + 2, '"');
+          if (close < text_.size() && text_[close] == '"') {
+            few_data_[k] = text_.data() + at;
+            few_size_[k] = n;
+            few_bit_[k] = like->bit[k];
+            seen_ |= like->bit[k];
+            ++n_names_;
+            if (observed & Observer::LengthBit(n)) {
+              observer_->OnAttribute(
+                  index, {std::string_view(text_.data() + at, n),
+                          std::string_view(text_.data() + at + n + 2,
+                                           close - at - n - 2)});
+            }
+            pos_ = close + 1;
+            ++e.n_attrs_;
+            continue;
+          }
+        }
+        same = 0;  // no longer alike: the paths below from here on
+      }
       // The usual shape, ` name="value"` with a value that needs no
       // decoding, in one go; anything else takes the general path below
       // (which also reports every error).
@@ -459,7 +536,13 @@ class Parser {
                      "<" + std::string(e.tag()) + "> is not terminated");
       }
       char c = text_[pos_];
-      if (c == '>' || c == '/') return Status::Ok();
+      if (c == '>' || c == '/') {
+        // Unless every name was the one before (the layout holds them).
+        if (!like || same != like->n || n_names_ != same) {
+          Remember(like, e.tag());
+        }
+        return Status::Ok();
+      }
       if (!space) {
         return Error(pos_, "expected a blank, '>' or '/>' in <" +
                                std::string(e.tag()) + ">");
@@ -605,6 +688,9 @@ class Parser {
   // the vector.
   std::array<const char*, 32> few_data_;
   std::array<size_t, 32> few_size_;
+  std::array<uint64_t, 32> few_bit_;  // each one's bit in seen_
+  std::array<Layout, 4> layouts_;     // of the last tags seen
+  size_t next_layout_ = 0;
   size_t n_names_ = 0;
   std::vector<std::string_view> more_names_;
   uint64_t seen_ = 0;  // Duplicate()'s filter

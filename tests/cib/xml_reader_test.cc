@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -170,6 +171,66 @@ TEST(XmlReader, AttrSkipsOtherAttributesWhateverTheirValues) {
   EXPECT_EQ(Value(r, "i-"), "<none>");
   EXPECT_EQ(Value(r, "ide"), "<none>");
   EXPECT_EQ(Value(r, ""), "<none>");
+}
+
+// Tags like the one before are read by comparing names with that one's
+// (xml_reader.cc, layouts): whatever the order, the count, the decoding
+// and the tags in between, the attributes read are those written, and a
+// repeated name is refused.
+TEST(XmlReader, AttributesOfTagsLikeEarlierOnesAreReadInFull) {
+  std::mt19937 rng(7);
+  const char* names[] = {"id", "operation", "rc-code",
+                         "x",  "call-id",   "a-rather-long-attribute-name"};
+  for (int round = 0; round < 300; ++round) {
+    std::string text = "<r>";
+    std::vector<std::vector<std::pair<std::string, std::string>>> want;
+    bool duplicate = false;
+    size_t elements = 1 + rng() % 12;
+    for (size_t k = 0; k < elements; ++k) {
+      std::string tag(1, char('a' + rng() % 6));  // more tags than layouts
+      text += "<" + tag;
+      want.emplace_back();
+      size_t n = rng() % 7;
+      std::vector<std::string> used;
+      for (size_t i = 0; i < n; ++i) {
+        // Mostly the same order as before, sometimes another name.
+        std::string name = rng() % 4 ? names[i % std::size(names)]
+                                     : names[rng() % std::size(names)];
+        if (std::find(used.begin(), used.end(), name) != used.end()) {
+          if (rng() % 8) continue;
+          duplicate = true;
+        }
+        used.push_back(name);
+        bool decoded = rng() % 5 == 0;
+        text += " " + name + "=\"" + (decoded ? "&lt;" : "") + "v" +
+                std::to_string(i) + "\"";
+        want.back().emplace_back(name,
+                                 (decoded ? "<v" : "v") + std::to_string(i));
+      }
+      text += "/>";
+    }
+    text += "</r>";
+    auto doc = Parse(text);
+    if (duplicate) {
+      ASSERT_FALSE(doc.ok()) << text;
+      EXPECT_NE(doc.status().message().find("duplicate attribute"),
+                std::string::npos)
+          << doc.status().message();
+      continue;
+    }
+    ASSERT_TRUE(doc.ok()) << doc.status().message() << "\n" << text;
+    size_t k = 0;
+    for (const auto& [tag, e] : doc->root()) {
+      ASSERT_LT(k, want.size());
+      std::vector<std::pair<std::string, std::string>> got;
+      for (const Attribute& a : e.attributes()) {
+        got.emplace_back(std::string(a.name), std::string(a.value));
+      }
+      EXPECT_EQ(got, want[k]) << text;
+      ++k;
+    }
+    EXPECT_EQ(k, want.size());
+  }
 }
 
 TEST(XmlReader, DuplicateAttributesAreFoundAmongMany) {
