@@ -37,6 +37,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "../cli/random_config.h"
@@ -354,7 +355,27 @@ void CheckLocations(const cib::Document& d, const Model& m,
       continue;
     }
     auto prims = m.Primitives(l->rsc);
+    // A group's location binds its first member; each other member follows
+    // the one before it (Pacemaker 2.1.5 resets their scores, the ban's
+    // too), even onto the banned node when that one stays there unmanaged.
+    std::unordered_map<std::string, std::string> before;
+    if (const cib::Resource* r = d.config.FindResource(l->rsc);
+        r && r->IsGroup()) {
+      for (size_t i = 1; i < r->children.size(); ++i) {
+        before[r->children[i]] = r->children[i - 1];
+      }
+    }
+    auto there = [&](const std::string& primitive) {
+      for (const auto& p : g.placements) {
+        if (p.primitive == primitive && IsActive(p) && p.node == l->node) {
+          return true;
+        }
+      }
+      return false;
+    };
     for (const auto& p : g.placements) {
+      auto b = before.find(p.primitive);
+      if (b != before.end() && there(b->second)) continue;
       if (p.managed && IsActive(p) && p.node == l->node &&
           prims.count(p.primitive) && RoleMatches(l->role, p.role)) {
         bad.push_back(Where(p) + " despite location " + l->id);
