@@ -437,8 +437,6 @@ bool InstancePinned(Rsc* inst) {
                      [](Rsc* p) { return Pinned(*p); });
 }
 
-// The pinned primitives stay as they are; the managed members of the same
-// instance stay with them where they may run, else stop.
 // A colocation naming the role of the clone's instances ("clone:Promoted
 // with X"), applied to an instance being placed, its role not chosen yet,
 // as Pacemaker 2.1.5 does: with a promotable clone's role in full
@@ -476,6 +474,8 @@ void ApplyRoleColocation(WorkingSet& ws, Rsc& clone, std::vector<Score>& mine,
   if (revert && !AnyRunnable(ws, mine)) mine = std::move(before);
 }
 
+// The pinned primitives stay as they are; the managed members of the same
+// instance stay with them where they may run, else stop.
 void KeepPinned(WorkingSet& ws, Rsc& inst, const std::vector<Score>& scores) {
   const std::vector<Rsc*>& prims = inst.primitives;
   int node = -1;
