@@ -466,11 +466,10 @@ class Parser {
     more_names_.clear();
     seen_ = 0;
     uint64_t observed = observer_ ? observer_->Wants(e.tag()) : 0;
-    // A tag like the one before usually has the same names in the same
-    // order (a status section is thousands of lrm_rsc_op): while it does,
-    // each name is checked against the one before in one compare, and
-    // needs no name scan and no duplicate search (those names were
-    // distinct).
+    // A tag usually has the names the last tag of its name had, in the
+    // same order (a status section is thousands of lrm_rsc_op): while it
+    // does, each name is checked against that one's in one compare, and
+    // needs no name scan and no duplicate search (those were distinct).
     Layout* like = nullptr;
     for (Layout& l : layouts_) {
       if (l.tag == e.tag()) like = &l;
