@@ -365,11 +365,14 @@ int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,
       best = i;
     }
   }
-  // As Pacemaker 2.1: with a positive best score (or for a clone instance,
-  // any score) a tie goes to the node the resource is on now, before load.
+  // As Pacemaker 2.1 (assign_best_node): with a positive best score a tie
+  // goes to the node the resource is on now, before load; at 0 load
+  // decides, for clone instances too (seed 872: a failed instance with no
+  // stickiness recovers on the emptiest node). The clone's first pass,
+  // which keeps instances where they are, breaks its ties itself.
   if (best >= 0 && current >= 0 && current != best && usable(size_t(current)) &&
       scores[size_t(current)] == scores[size_t(best)] &&
-      (scores[size_t(best)].value() > 0 || r.instance >= 0)) {
+      scores[size_t(best)].value() > 0) {
     best = current;
   }
   return best;
