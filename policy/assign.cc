@@ -601,7 +601,12 @@ class Blocker {
       // A `then` that is not running keeps its assignment: its start stays
       // in the graph, unrunnable, so the summary can say why. One that runs
       // must stop.
-      if (!p->active_on.empty() && Unassign(ws_, *p, why)) Changed(*p);
+      if (!p->active_on.empty()) {
+        if (Unassign(ws_, *p, why)) Changed(*p);
+      } else if (p->assigned >= 0 && !p->start_blocked) {
+        p->start_blocked = true;
+        Changed(*p);
+      }
     }
     if (o.then_action == cib::Action::kPromote && o.then->IsClone()) {
       BlockPromotedDependents(*o.then, why);
@@ -634,6 +639,37 @@ class Blocker {
     bool hard = c.Mandatory() || c.Banned();
     if (!hard || c.RoleOnly()) return;
     std::vector<bool> there = PrimaryNodes(ws_, *c.primary, c.primary_role);
+    if (c.Mandatory()) {
+      // As Pacemaker (pcmk__block_colocation_dependents): a primary whose
+      // start cannot run is not there for what must run with it. A
+      // dependent that runs there stops (its start, kept optional for a
+      // restart, is blocked, so its stop is required; seed 663); one that
+      // would start there keeps its blocked start.
+      std::vector<bool> blocked(there.size(), false);
+      for (const Rsc* p : c.primary->primitives) {
+        if (p->assigned >= 0 && p->start_blocked) {
+          blocked[size_t(p->assigned)] = true;
+        }
+      }
+      for (Rsc* d : c.dependent->primitives) {
+        if (d->assigned < 0 || !there[size_t(d->assigned)] ||
+            !blocked[size_t(d->assigned)] || Pinned(*d)) {
+          continue;
+        }
+        bool runs_there = std::find(d->active_on.begin(), d->active_on.end(),
+                                    d->assigned) != d->active_on.end();
+        if (!runs_there) {
+          if (!d->start_blocked) {
+            d->start_blocked = true;
+            Changed(*d);
+          }
+        } else if (Unassign(ws_, *d,
+                            "colocation " + c.id + ": " + c.primary->id +
+                                " cannot start")) {
+          Changed(*d);
+        }
+      }
+    }
     for (Rsc* d : c.dependent->primitives) {
       if (d->assigned < 0 || there[size_t(d->assigned)] == c.Mandatory()) {
         continue;

@@ -164,6 +164,10 @@ struct Rsc {
 
   // Assignment results.
   bool provisional = true;
+  // Assigned where it is not running, but its start cannot run (a
+  // mandatory order from something that will not start): what must run
+  // with it cannot stay beside it (assign.cc Blocker).
+  bool start_blocked = false;
   bool assigning = false;
   int assigned = -1;  // node index or -1
   Role next_role = Role::kStopped;
