@@ -220,8 +220,12 @@ bool Listed(const Coloc& c) {
 //  - a resource already being merged further up the chain is skipped.
 class DependentMerge {
  public:
-  DependentMerge(const WorkingSet& ws, bool positive_only)
-      : ws_(ws), positive_only_(positive_only) {}
+  // `merging`: a resource whose merge is under way (the walk stops there).
+  DependentMerge(const WorkingSet& ws, bool positive_only,
+                 const Rsc* merging = nullptr)
+      : ws_(ws), positive_only_(positive_only) {
+    if (merging) merging_.insert(merging);
+  }
 
   void Add(const Rsc& dependent, double factor, std::vector<Score>& work) {
     Work w{work, std::vector<bool>(work.size(), false)};
@@ -295,8 +299,9 @@ class DependentMerge {
 };
 
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
-                        double factor, std::vector<Score>& work) {
-  DependentMerge(ws, false).Add(dependent, factor, work);
+                        double factor, std::vector<Score>& work,
+                        const Rsc* merging) {
+  DependentMerge(ws, false, merging).Add(dependent, factor, work);
 }
 
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,

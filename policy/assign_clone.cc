@@ -215,9 +215,15 @@ void PriorityFromConstraints(WorkingSet& ws, Rsc& clone, Candidate& c) {
 // clone's score on its node (locations, preferences of its dependents),
 // and the preferences of resources colocated with the promoted role.
 // What merging r's scores at a colocation's strength adds on `node`.
-Score MergedAt(const WorkingSet& ws, const Rsc& r, Score strength, int node) {
+// r's scores and its dependents', merged at the colocation's strength for
+// the promotion of `clone`, whose own merge is under way: a walk that comes
+// back to the clone stops there (Pacemaker: "Breaking dependency loop";
+// seed 749).
+Score MergedAt(const WorkingSet& ws, const Rsc& clone, const Rsc& r,
+               Score strength, int node) {
   std::vector<Score> work(ws.nodes.size(), Score());
-  AddDependentScores(ws, r, double(strength.value()) / cib::kInfinity, work);
+  AddDependentScores(ws, r, double(strength.value()) / cib::kInfinity, work,
+                     &clone);
   return work[size_t(node)];
 }
 
@@ -232,14 +238,14 @@ void FinalScore(WorkingSet& ws, Rsc& clone, Candidate& c, Score clone_score) {
   // apply_coloc_to_dependent; ms13's promoted node draws ms9's promotion).
   for (const Coloc* k : clone.this_with) {
     if (k->dependent_role != Role::kPromoted) continue;
-    Score delta = MergedAt(ws, *k->primary, k->score, node);
+    Score delta = MergedAt(ws, clone, *k->primary, k->score, node);
     if (delta.value() == 0) continue;
     AddTerm(ws, c, delta,
             "colocation " + k->id + ": the score of " + k->primary->id);
   }
   for (const Coloc* k : clone.with_this) {  // X with clone:Promoted
     if (k->primary_role != Role::kPromoted) continue;
-    Score delta = MergedAt(ws, *k->dependent, k->score, node);
+    Score delta = MergedAt(ws, clone, *k->dependent, k->score, node);
     if (delta.value() == 0) continue;
     std::string why = "colocation " + k->id + ": " + k->dependent->id +
                       " follows the promoted instance";

@@ -46,8 +46,11 @@ void ApplyFinite(WorkingSet& ws, Rsc& dependent, std::vector<Score>& scores,
 void ApplyDependents(WorkingSet& ws, Rsc& primary, std::vector<Score>& scores,
                      bool promotable_roles, bool positive_only,
                      bool with_positive, Rsc* term_owner, bool record);
+// `merging`, if given, is being merged itself: the walk stops there (as
+// Pacemaker's pe_rsc_merging breaks the loop).
 void AddDependentScores(const WorkingSet& ws, const Rsc& dependent,
-                        double factor, std::vector<Score>& work);
+                        double factor, std::vector<Score>& work,
+                        const Rsc* merging = nullptr);
 // Best available node with a score >= 0, or -1. `excluded` nodes are
 // skipped (clone-node-max reached).
 int ChooseNode(WorkingSet& ws, const Rsc& r, const std::vector<Score>& scores,
