@@ -1,6 +1,7 @@
-// Private to the assign stage (assign.cc, assign_clone.cc).
+// Private to the assign stage (assign.cc, assign_clone.cc, promote.cc).
 #pragma once
 
+#include <cstdint>
 #include <unordered_set>
 #include <vector>
 
@@ -10,6 +11,46 @@ namespace paceline::policy::internal {
 
 void Assign(WorkingSet& ws, Rsc& r);
 void AssignClone(WorkingSet& ws, Rsc& clone);
+
+// Clones (assign_clone.cc). An instance's own terms (stickiness, bans),
+// its members' included.
+std::vector<Score> InstanceOwn(const Rsc& inst);
+int AvailableNodes(const WorkingSet& ws);
+// Fewer instances than nodes to run them: the instances take all of the
+// clone's colocations (and its dependents').
+bool FewerInstancesThanNodes(const WorkingSet& ws, const Rsc& clone);
+// Which of the clone's own colocations ("clone with X") its instances
+// take, for their placement and their promotion priority (Pacemaker 2.1.5,
+// pcmk__add_collective_constraints): all of them when the clone has fewer
+// instances than there are nodes to run them; otherwise only the negative
+// and the mandatory ones (seed 1).
+bool InstancesTake(const WorkingSet& ws, const Rsc& clone, const Coloc& c);
+
+// The promotion (promote.cc).
+// Who Pacemaker's instance on a node is, for the promotion (its score and
+// order): the first instance, in the assignment's order, that was placed
+// there (before KeepInstancesInPlace renumbered them), and its role now.
+struct NodeInstance {
+  size_t rank = SIZE_MAX;
+  Role current = Role::kStopped;
+  const Rsc* inst = nullptr;
+};
+
+// What the agents' promotion scores add to where an instance of a
+// promotable anonymous clone is placed (Pacemaker 2.1.5's
+// pcmk__add_promotion_scores, before the instances are assigned): each
+// available node's positive score where it applies to the instance and
+// the instance is allowed.
+std::vector<Score> PromotionPreferences(WorkingSet& ws, const Rsc& clone,
+                                        Rsc& inst);
+
+// Pacemaker's order of promotion (cmp_promotable_instance): the higher
+// score, then the higher current role, then the instance order the
+// assignment used (pcmk__cmp_instance), all of the instance Pacemaker
+// placed on the node. Returns the instances in that order.
+std::vector<Rsc*> Promote(WorkingSet& ws, Rsc& clone,
+                          const std::vector<Score>& scores,
+                          const std::vector<NodeInstance>& by_node);
 
 // score * factor, saturating; factor 1 keeps +/-INFINITY exact; a nonzero
 // score never scales to 0 (+/-1, the sign of the factor, as Pacemaker).

@@ -186,7 +186,7 @@ struct Rsc {
   };
   std::vector<Unit> units;
   // Instances of promotable anonymous clones: what the agent's promotion
-  // scores add to their placement (assign_clone.cc PromotionPreferences).
+  // scores add to their placement (promote.cc PromotionPreferences).
   std::vector<Score> promotion_placement;
 
   std::vector<Coloc*> this_with;  // colocations where this is the dependent
