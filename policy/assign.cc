@@ -620,19 +620,17 @@ class Blocker {
 
   // As Pacemaker (pcmk__block_colocation_dependents): when an order makes
   // a promotable clone's promote unrunnable, what must run with its
-  // promoted role cannot start anywhere new, even where an instance stays
-  // promoted (the clone's promote is blocked all the same); what runs
-  // already is left to the colocation. (Blocked starts and promote actions
-  // block their dependents in orderings.cc; this is the case with no
-  // promote action to block.)
+  // promoted role cannot start, even where an instance stays promoted (the
+  // clone's promote is blocked all the same); what runs there already
+  // stops, its start -- the optional half of a restart -- blocked, as in
+  // Colocation() below. (Blocked starts and promote actions block their
+  // dependents in orderings.cc; this is the case with no promote action to
+  // block.)
   void BlockPromotedDependents(Rsc& clone, const std::string& why) {
     for (const Coloc* c : clone.with_this) {
       if (!c->Mandatory() || c->primary_role != Role::kPromoted) continue;
       for (Rsc* d : c->dependent->primitives) {
         if (d->assigned < 0 || Pinned(*d)) continue;
-        bool runs_there = std::find(d->active_on.begin(), d->active_on.end(),
-                                    d->assigned) != d->active_on.end();
-        if (runs_there) continue;
         if (Unassign(ws_, *d, why + " (" + clone.id + " cannot promote)")) {
           Changed(*d);
         }
