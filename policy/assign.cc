@@ -648,11 +648,15 @@ class Blocker {
       // dependent that runs there stops (its start, kept optional for a
       // restart, is blocked, so its stop is required; seed 663); one that
       // would start there keeps its blocked start.
-      std::vector<bool> blocked(there.size(), false);
+      // A node is blocked when every copy of the primary placed there is
+      // (another instance may run there after all).
+      std::vector<bool> blocked(there.size(), false), live(there.size(), false);
       for (const Rsc* p : c.primary->primitives) {
-        if (p->assigned >= 0 && p->start_blocked) {
-          blocked[size_t(p->assigned)] = true;
-        }
+        if (p->assigned < 0) continue;
+        (p->start_blocked ? blocked : live)[size_t(p->assigned)] = true;
+      }
+      for (size_t i = 0; i < blocked.size(); ++i) {
+        blocked[i] = blocked[i] && !live[i];
       }
       for (Rsc* d : c.dependent->primitives) {
         if (d->assigned < 0 || !there[size_t(d->assigned)] ||
